@@ -1,0 +1,82 @@
+package org.conflictguard;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The handle of a granted claim. While it is open and reachable, ConflictGuard renews its
+ * lease in the background; {@link #close()} (or {@link #release()}) ends it. Use it with
+ * try-with-resources:
+ *
+ * <pre>{@code
+ * try (Claim claim = guard.claim(request).orElseThrow()) {
+ *     // the rows are ours until here
+ * }
+ * }</pre>
+ *
+ * <p>A claim belongs to its operation, not to a thread: it may be created on one thread and
+ * released on another. Thread-safe.
+ */
+public interface Claim extends AutoCloseable {
+
+    /** The operation that owns this claim. */
+    String operationId();
+
+    /** The operation's label, or {@code null}. */
+    String label();
+
+    /**
+     * The fencing token: larger than every token the same store handed out before this claim
+     * (strictly increasing per store); {@code 0} for a claim of no rows.
+     */
+    long token();
+
+    /** The claimed rows, de-duplicated and sorted. */
+    List<Row> rows();
+
+    /** When the claim was made, by the store's clock. */
+    Instant since();
+
+    /** The lease end last granted by the store, by the store's clock. */
+    Instant leaseUntil();
+
+    /**
+     * Asks the store whether this claim still holds its rows with its token and an unexpired
+     * lease. One store round trip; {@code false} once released or lost.
+     *
+     * @throws StoreException if the store cannot be reached
+     */
+    boolean isHeld();
+
+    /**
+     * Whether this claim is known to be lost: a renewal found its lease lapsed, or a release
+     * found rows taken by others. Answers from memory; use {@link #isHeld()} to ask the store.
+     */
+    boolean isLost();
+
+    /**
+     * Extends the lease now, by the lease length the claim was made with.
+     *
+     * @return {@code true} if renewed; {@code false} if the claim was released or lost (a
+     *     claim whose lease lapsed is lost even when nobody took its rows)
+     * @throws StoreException if the store cannot be reached
+     */
+    boolean renew();
+
+    /**
+     * Releases the claim: removes the rows this claim still holds and nothing of any other
+     * operation's. Idempotent: later calls return the first call's outcome.
+     *
+     * @return how many rows were released and how many had been lost
+     * @throws StoreException if the store cannot be reached; the release may then be retried
+     */
+    ReleaseOutcome release();
+
+    /**
+     * Same as {@link #release()}; a loss is logged at WARNING.
+     *
+     * @throws StoreException if the store cannot be reached
+     */
+    @Override
+    void close();
+}

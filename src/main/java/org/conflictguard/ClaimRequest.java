@@ -1,0 +1,208 @@
+package org.conflictguard;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+import java.util.TreeSet;
+import java.util.UUID;
+
+/**
+ * What to claim and for whom: the rows, the operation's id, label and user, and the lease.
+ * Built with {@link #builder()}, which checks every value as it is set; rows are
+ * de-duplicated and sorted when the request is built.
+ *
+ * <p>Immutable and thread-safe.
+ */
+public final class ClaimRequest {
+
+    /** Longest operation id accepted, in characters. */
+    public static final int MAX_OPERATION_ID_LENGTH = 100;
+    /** Longest label or user name accepted, in characters. */
+    public static final int MAX_LABEL_LENGTH = 200;
+    /** Shortest lease accepted. */
+    public static final Duration MIN_LEASE = Duration.ofMillis(100);
+    /** Longest lease accepted. */
+    public static final Duration MAX_LEASE = Duration.ofDays(30);
+
+    private final String operationId;
+    private final String label;
+    private final String user;
+    private final Duration lease;
+    private final List<Row> rows;
+
+    private ClaimRequest(Builder builder) {
+        this.operationId = builder.operationId != null ? builder.operationId : UUID.randomUUID().toString();
+        this.label = builder.label;
+        this.user = builder.user;
+        this.lease = builder.lease;
+        this.rows = List.copyOf(builder.rows);
+    }
+
+    /** A request for these rows with a fresh operation id and the guard's default lease. */
+    public static ClaimRequest of(Collection<Row> rows) {
+        return builder().rows(rows).build();
+    }
+
+    /** A new builder. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The operation id: as given, or a random UUID. */
+    public String operationId() {
+        return operationId;
+    }
+
+    /** The label, or {@code null}. */
+    public String label() {
+        return label;
+    }
+
+    /** The user, or {@code null}. */
+    public String user() {
+        return user;
+    }
+
+    /** The lease length, or {@code null} for the guard's default. */
+    public Duration lease() {
+        return lease;
+    }
+
+    /** The rows, de-duplicated and sorted. */
+    public List<Row> rows() {
+        return rows;
+    }
+
+    @Override
+    public String toString() {
+        return "ClaimRequest[operation " + operationId + (label == null ? "" : " '" + label + "'")
+                + ", " + rows.size() + " row(s)]";
+    }
+
+    /**
+     * Builds a {@link ClaimRequest}. Each setter rejects a bad value at once with an
+     * {@link InvalidClaimException} naming it. Not thread-safe; {@link #build()} copies.
+     */
+    public static final class Builder {
+        private final TreeSet<Row> rows = new TreeSet<>();
+        private String operationId;
+        private String label;
+        private String user;
+        private Duration lease;
+
+        private Builder() {
+        }
+
+        /**
+         * Adds a row.
+         *
+         * @throws InvalidClaimException if the entity name or id is not accepted
+         */
+        public Builder row(String entity, Object id) {
+            rows.add(Row.of(entity, id));
+            return this;
+        }
+
+        /**
+         * Adds rows; duplicates are dropped.
+         *
+         * @throws InvalidClaimException if the collection or one of its rows is null
+         */
+        public Builder rows(Collection<Row> more) {
+            if (more == null) {
+                throw new InvalidClaimException(null, null, "rows is null; pass an empty collection to claim nothing");
+            }
+            for (Row row : more) {
+                if (row == null) {
+                    throw new InvalidClaimException(null, null, "rows contains null; every element must be a Row");
+                }
+                rows.add(row);
+            }
+            return this;
+        }
+
+        /**
+         * Sets the operation id (default: a random UUID). An operation id may hold one live
+         * claim at a time.
+         *
+         * @throws InvalidClaimException if blank, longer than {@value #MAX_OPERATION_ID_LENGTH}
+         *     characters or containing control characters
+         */
+        public Builder operationId(String operationId) {
+            this.operationId = text("operationId", operationId, MAX_OPERATION_ID_LENGTH, false);
+            return this;
+        }
+
+        /**
+         * Sets the label shown to people who meet the claim, e.g. {@code "bulk-archive"}.
+         *
+         * @throws InvalidClaimException if longer than {@value #MAX_LABEL_LENGTH} characters
+         *     or containing control characters
+         */
+        public Builder label(String label) {
+            this.label = text("label", label, MAX_LABEL_LENGTH, true);
+            return this;
+        }
+
+        /**
+         * Sets the user the operation runs for.
+         *
+         * @throws InvalidClaimException if longer than {@value #MAX_LABEL_LENGTH} characters
+         *     or containing control characters
+         */
+        public Builder user(String user) {
+            this.user = text("user", user, MAX_LABEL_LENGTH, true);
+            return this;
+        }
+
+        /**
+         * Sets the lease length (default: the guard's, see {@link ConfigKeys#LEASE}).
+         *
+         * @throws InvalidClaimException if null, shorter than 100 ms or longer than 30 days
+         */
+        public Builder lease(Duration lease) {
+            this.lease = checkLease(lease, "lease");
+            return this;
+        }
+
+        /** Builds the request. */
+        public ClaimRequest build() {
+            return new ClaimRequest(this);
+        }
+    }
+
+    static Duration checkLease(Duration lease, String what) {
+        if (lease == null) {
+            throw new InvalidClaimException(null, null, what + " is null; pass a Duration such as Duration.ofSeconds(30)");
+        }
+        if (lease.compareTo(MIN_LEASE) < 0 || lease.compareTo(MAX_LEASE) > 0) {
+            throw new InvalidClaimException(null, null, what + " " + lease + " is out of range; use "
+                    + MIN_LEASE + " to " + MAX_LEASE);
+        }
+        return lease;
+    }
+
+    private static String text(String what, String value, int max, boolean nullable) {
+        if (value == null) {
+            if (nullable) {
+                return null;
+            }
+            throw new InvalidClaimException(null, null, what + " is null");
+        }
+        if (!nullable && value.isBlank()) {
+            throw new InvalidClaimException(null, null, what + " is blank");
+        }
+        if (value.length() > max) {
+            throw new InvalidClaimException(null, null, what + " '" + Row.abbreviate(value) + "' is "
+                    + value.length() + " characters long; at most " + max + " are accepted");
+        }
+        for (int i = 0; i < value.length(); i++) {
+            if (Character.isISOControl(value.charAt(i))) {
+                throw new InvalidClaimException(null, null, what + " '" + Row.abbreviate(value)
+                        + "' contains a control character at index " + i);
+            }
+        }
+        return Objects.requireNonNull(value);
+    }
+}

@@ -1,0 +1,51 @@
+package org.conflictguard;
+
+import java.util.List;
+
+/**
+ * The settings ConflictGuard reads. Each is looked up, in this order, in the values given to
+ * {@link ConflictGuardBuilder#setting(String, String)}, MicroProfile Config (when present),
+ * Java system properties, and environment variables (upper case, {@code .} and {@code -} as
+ * {@code _}: {@code CONFLICTGUARD_REDIS_ADDRESS}). A bad value fails
+ * {@link ConflictGuardBuilder#build()} with a {@link ConfigurationException} naming the key.
+ */
+public final class ConfigKeys {
+
+    /** Accepts {@code true} or {@code false}. Defaults to {@code true}. When false every claim succeeds without touching a store, and a WARNING says so at startup. */
+    public static final String ENABLED = "conflictguard.enabled";
+
+    /** Accepts {@code auto}, {@code redis} or {@code database} (see {@link StoreType}). Defaults to {@code auto}. */
+    public static final String STORE = "conflictguard.store";
+
+    /** Accepts a Redis URI such as {@code redis://127.0.0.1:6379} or {@code rediss://user:pass@host:6380}. No default. */
+    public static final String REDIS_ADDRESS = "conflictguard.redis.address";
+
+    /** Accepts the path of a Redisson YAML configuration file (for sentinel, cluster, TLS...). No default. Wins over {@link #REDIS_ADDRESS}. */
+    public static final String REDIS_CONFIG = "conflictguard.redis.config";
+
+    /**
+     * Accepts 1 to 64 characters from {@code A-Z a-z 0-9 . _ -}. Defaults to {@code conflictguard}.
+     * Applications with different namespaces never see each other's claims, in Redis (key prefix
+     * {@code {namespace}:}) and in the database (the {@code namespace} column).
+     */
+    public static final String NAMESPACE = "conflictguard.namespace";
+
+    /** Accepts a duration from 100ms to 30d, as {@code 30s}, {@code 500ms}, {@code 5m}, {@code 2h}, {@code 1d} or ISO-8601 {@code PT30S}. Defaults to {@code 30s}. */
+    public static final String LEASE = "conflictguard.lease";
+
+    /** Accepts a duration as for {@link #LEASE}, or {@code off}. Defaults to {@code 5m}: how often lapsed claims are swept. */
+    public static final String SWEEP_INTERVAL = "conflictguard.sweep-interval";
+
+    /** Accepts the name of a RESOURCE_LOCAL persistence unit that maps {@code ObjectLock}. Defaults to {@code conflictguard}; used only when no EntityManagerFactory is given to the builder. */
+    public static final String PERSISTENCE_UNIT = "conflictguard.persistence-unit";
+
+    /** Accepts {@code auto}, {@code h2}, {@code postgresql} or {@code mariadb}. Defaults to {@code auto}, which asks the database. */
+    public static final String DATABASE_DIALECT = "conflictguard.database.dialect";
+
+    /** Every key above. */
+    public static final List<String> ALL = List.of(ENABLED, STORE, REDIS_ADDRESS, REDIS_CONFIG, NAMESPACE,
+            LEASE, SWEEP_INTERVAL, PERSISTENCE_UNIT, DATABASE_DIALECT);
+
+    private ConfigKeys() {
+    }
+}

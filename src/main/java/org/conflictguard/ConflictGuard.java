@@ -1,0 +1,96 @@
+package org.conflictguard;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Claims sets of rows for operations, all or none, and answers who holds what.
+ *
+ * <pre>{@code
+ * ConflictGuard guard = ConflictGuard.builder().entityManagerFactory(emf).build();
+ * ClaimResult result = guard.claim(ClaimRequest.builder()
+ *         .label("bulk-archive").row("Project", 42).row("Task", 7).build());
+ * if (result.isClaimed()) {
+ *     try (Claim claim = result.claim()) {
+ *         // work on the rows
+ *     }
+ * } else {
+ *     result.conflicts().forEach(c -> log.info(c.toString()));
+ * }
+ * }</pre>
+ *
+ * <p>Thread-safe; build one per application and close it on shutdown.
+ */
+public interface ConflictGuard extends AutoCloseable {
+
+    /** A builder that reads {@link ConfigKeys} for anything not set on it. */
+    static ConflictGuardBuilder builder() {
+        return new ConflictGuardBuilder();
+    }
+
+    /**
+     * Claims every row of the request in one atomic step, or none of them. A request with no
+     * rows succeeds without contacting the store.
+     *
+     * @return the granted claim, or every conflicting row with its holder
+     * @throws IllegalStateException if the request's operation id already holds a live claim
+     * @throws StoreException if the store cannot be reached; nothing is then claimed
+     */
+    ClaimResult claim(ClaimRequest request);
+
+    /**
+     * Claims the rows for a new operation with the default lease.
+     *
+     * @throws InvalidClaimException if {@code rows} is null or contains null
+     * @throws StoreException if the store cannot be reached; nothing is then claimed
+     * @see #claim(ClaimRequest)
+     */
+    default ClaimResult claim(Collection<Row> rows) {
+        return claim(ClaimRequest.of(rows));
+    }
+
+    /**
+     * Which of these rows are claimed, by whom, since and until when. One store round trip
+     * per call (per 1,000 rows on a database).
+     *
+     * @return the claimed rows among {@code rows}, in row order, with their holders
+     * @throws InvalidClaimException if {@code rows} is null or contains null
+     * @throws StoreException if the store cannot be reached
+     */
+    Map<Row, Holder> inspect(Collection<Row> rows);
+
+    /**
+     * The rows an operation holds under a live lease, in row order; empty if none.
+     *
+     * @throws StoreException if the store cannot be reached
+     */
+    List<RowClaim> claimsOf(String operationId);
+
+    /**
+     * Administration: removes every claim of an operation, whoever calls, whether or not its
+     * lease is current. The operation finds out at its next renewal or release.
+     *
+     * @return the rows removed
+     * @throws StoreException if the store cannot be reached
+     */
+    int forceRelease(String operationId);
+
+    /**
+     * Removes the claims whose lease has lapsed (they already block nobody) and frees their
+     * rows. Also runs every {@link ConfigKeys#SWEEP_INTERVAL}.
+     *
+     * @throws StoreException if the store cannot be reached
+     */
+    SweepSummary sweep();
+
+    /** The store in use and its settings, as logged at startup. */
+    String description();
+
+    /**
+     * Stops renewing leases, releases the claims still open, and closes what the guard
+     * created (Redis client, EntityManagerFactory). Idempotent.
+     */
+    @Override
+    void close();
+}

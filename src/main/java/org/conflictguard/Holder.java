@@ -1,0 +1,33 @@
+package org.conflictguard;
+
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * Who holds a row: the operation, its label and user, and the lease, in the store's clock.
+ * Holders never carry the claim's fencing token: the token is the holder's own capability.
+ *
+ * <p>Immutable and thread-safe.
+ *
+ * @param operationId the holding operation's id
+ * @param label the operation's label, e.g. {@code "bulk-archive"}, or {@code null}
+ * @param user the user the operation runs for, or {@code null}
+ * @param since when the claim was made, by the store's clock
+ * @param leaseUntil when the claim lapses unless renewed, by the store's clock
+ */
+public record Holder(String operationId, String label, String user, Instant since, Instant leaseUntil) {
+
+    /** @throws NullPointerException if the operation id or either instant is null */
+    public Holder {
+        Objects.requireNonNull(operationId, "operationId");
+        Objects.requireNonNull(since, "since");
+        Objects.requireNonNull(leaseUntil, "leaseUntil");
+    }
+
+    /** A one-line description for messages: {@code operation 'bulk-archive' (7f3c...) since ...}. */
+    public String describe() {
+        return "operation " + (label == null ? "" : "'" + label + "' ") + "(" + operationId + ")"
+                + (user == null ? "" : " for user '" + user + "'")
+                + " since " + since + ", lease until " + leaseUntil;
+    }
+}

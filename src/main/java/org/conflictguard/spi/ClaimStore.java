@@ -1,0 +1,69 @@
+package org.conflictguard.spi;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.conflictguard.Holder;
+import org.conflictguard.Row;
+import org.conflictguard.RowClaim;
+import org.conflictguard.StoreException;
+import org.conflictguard.SweepSummary;
+
+/**
+ * Where claims live. A claim is identified by its operation id and its fencing token
+ * together; a call naming a token that does not belong to that operation changes nothing.
+ *
+ * <p>Every method is atomic in the store: no other caller ever sees a claim half made or half
+ * released. Leases are measured by the store's clock. Every method throws
+ * {@link StoreException} when the store cannot be reached or fails, and then has had no
+ * effect. Implementations are thread-safe.
+ */
+public interface ClaimStore {
+
+    /**
+     * Claims every row of {@code spec}, or none. A row held by another operation under a live
+     * lease is a conflict; a row whose holder's lease lapsed is taken over.
+     *
+     * @return granted with a new token, or refused with every conflicting row
+     * @throws IllegalStateException if the operation already holds a live claim
+     */
+    ClaimOutcome claim(ClaimSpec spec);
+
+    /**
+     * Extends a live claim's lease to the store's now plus {@code lease}.
+     *
+     * @return the new lease end; empty if the claim is not live (released, lapsed, or not this
+     *     operation's), in which case nothing changed
+     */
+    Optional<Instant> renew(String operationId, long token, Duration lease);
+
+    /** Whether the claim exists with a live lease. */
+    boolean holds(String operationId, long token);
+
+    /**
+     * Removes the rows this claim still holds; rows another operation took after the lease
+     * lapsed stay theirs. Returns 0 and changes nothing for a claim that is not this
+     * operation's.
+     *
+     * @return rows removed
+     */
+    int release(String operationId, long token);
+
+    /** The live holders of these rows; rows nobody holds are absent. */
+    Map<Row, Holder> inspect(Collection<Row> rows);
+
+    /** The rows an operation holds under a live lease, in row order. */
+    List<RowClaim> claimsOf(String operationId);
+
+    /** Removes every claim of the operation, live or lapsed; returns rows removed. */
+    int forceRelease(String operationId);
+
+    /** Removes claims whose lease lapsed. */
+    SweepSummary sweep();
+
+    /** A short description for logs, e.g. {@code redis redis://127.0.0.1:6379, namespace 'app'}. */
+    String description();
+}
