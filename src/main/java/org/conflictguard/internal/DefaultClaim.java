@@ -1,0 +1,193 @@
+package org.conflictguard.internal;
+
+import java.lang.ref.WeakReference;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ScheduledFuture;
+import org.conflictguard.Claim;
+import org.conflictguard.ClaimRequest;
+import org.conflictguard.ReleaseOutcome;
+import org.conflictguard.Row;
+import org.conflictguard.spi.ClaimStore;
+
+/** A granted claim; its renewal holds it only weakly, so a dropped claim simply lapses. */
+final class DefaultClaim implements Claim {
+
+    private static final System.Logger LOG = System.getLogger("org.conflictguard");
+
+    private final DefaultConflictGuard guard;
+    private final ClaimStore store;
+    private final String operationId;
+    private final String label;
+    private final long token;
+    private final List<Row> rows;
+    private final Instant since;
+    private final Duration lease;
+    private final Renewal renewal;
+    private volatile Instant leaseUntil;
+    private volatile boolean lost;
+    private ReleaseOutcome released;
+
+    /** @param store null for a claim that needs no store (no rows, or a disabled guard) */
+    DefaultClaim(DefaultConflictGuard guard, ClaimStore store, ClaimRequest request, long token, Instant since,
+            Instant leaseUntil, Duration lease) {
+        this.guard = guard;
+        this.store = store;
+        this.operationId = request.operationId();
+        this.label = request.label();
+        this.token = token;
+        this.rows = request.rows();
+        this.since = since;
+        this.leaseUntil = leaseUntil;
+        this.lease = lease;
+        this.renewal = new Renewal(guard, this);
+    }
+
+    @Override
+    public String operationId() {
+        return operationId;
+    }
+
+    @Override
+    public String label() {
+        return label;
+    }
+
+    @Override
+    public long token() {
+        return token;
+    }
+
+    @Override
+    public List<Row> rows() {
+        return rows;
+    }
+
+    @Override
+    public Instant since() {
+        return since;
+    }
+
+    @Override
+    public Instant leaseUntil() {
+        return leaseUntil;
+    }
+
+    @Override
+    public boolean isHeld() {
+        synchronized (this) {
+            if (released != null || lost) {
+                return false;
+            }
+        }
+        return store == null || store.holds(operationId, token);
+    }
+
+    @Override
+    public boolean isLost() {
+        return lost;
+    }
+
+    @Override
+    public synchronized boolean renew() {
+        if (released != null || lost) {
+            return false;
+        }
+        if (store == null) {
+            return true;
+        }
+        Optional<Instant> renewed = store.renew(operationId, token, lease);
+        if (renewed.isPresent()) {
+            leaseUntil = renewed.get();
+            return true;
+        }
+        lost = true;
+        renewal.cancel();
+        LOG.log(System.Logger.Level.WARNING, "Operation '" + operationId + "'" + (label == null ? "" : " (" + label + ")")
+                + " lost its claim on " + rows.size() + " row(s): the lease lapsed before it was renewed");
+        return false;
+    }
+
+    @Override
+    public synchronized ReleaseOutcome release() {
+        if (released != null) {
+            return released;
+        }
+        if (store == null) {
+            released = ReleaseOutcome.NOTHING;
+        } else {
+            int removed = store.release(operationId, token);
+            released = new ReleaseOutcome(removed, rows.size() - removed);
+            if (removed < rows.size()) {
+                lost = true;
+            }
+        }
+        renewal.cancel();
+        return released;
+    }
+
+    @Override
+    public void close() {
+        ReleaseOutcome outcome = release();
+        if (!outcome.isComplete()) {
+            LOG.log(System.Logger.Level.WARNING, "Operation '" + operationId + "'" + (label == null ? "" : " (" + label
+                    + ")") + " had lost " + outcome.lost() + " of its " + rows.size() + " row(s) before it released"
+                    + " them: its lease lapsed or they were force-released, and others may have changed them");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Claim[operation " + operationId + (label == null ? "" : " '" + label + "'") + ", " + rows.size()
+                + " row(s), token " + token + "]";
+    }
+
+    Renewal renewal() {
+        return renewal;
+    }
+
+    /** Renews the lease on schedule while the claim is reachable and open. */
+    static final class Renewal implements Runnable {
+        private final DefaultConflictGuard guard;
+        private final WeakReference<DefaultClaim> claim;
+        private volatile ScheduledFuture<?> future;
+
+        private Renewal(DefaultConflictGuard guard, DefaultClaim claim) {
+            this.guard = guard;
+            this.claim = new WeakReference<>(claim);
+        }
+
+        DefaultClaim claim() {
+            return claim.get();
+        }
+
+        void schedule(ScheduledFuture<?> scheduled) {
+            this.future = scheduled;
+        }
+
+        void cancel() {
+            ScheduledFuture<?> scheduled = future;
+            if (scheduled != null) {
+                scheduled.cancel(false);
+            }
+            guard.forget(this);
+        }
+
+        @Override
+        public void run() {
+            DefaultClaim target = claim.get();
+            if (target == null) {
+                cancel();
+                return;
+            }
+            try {
+                target.renew();
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "Could not renew the lease of operation '" + target.operationId
+                        + "'; trying again at the next renewal", e);
+            }
+        }
+    }
+}

@@ -1,0 +1,182 @@
+package org.conflictguard.internal;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.conflictguard.ClaimRequest;
+import org.conflictguard.ClaimResult;
+import org.conflictguard.ConflictGuard;
+import org.conflictguard.Holder;
+import org.conflictguard.InvalidClaimException;
+import org.conflictguard.Row;
+import org.conflictguard.RowClaim;
+import org.conflictguard.SweepSummary;
+import org.conflictguard.spi.ClaimOutcome;
+import org.conflictguard.spi.ClaimSpec;
+import org.conflictguard.spi.ClaimStore;
+
+/** The guard: validates, calls the store, hands out claims and renews their leases. */
+final class DefaultConflictGuard implements ConflictGuard {
+
+    private static final System.Logger LOG = System.getLogger("org.conflictguard");
+
+    private final ClaimStore store;
+    private final Duration defaultLease;
+    private final List<AutoCloseable> owned;
+    private final String description;
+    private final ScheduledThreadPoolExecutor scheduler;
+    private final Set<DefaultClaim.Renewal> renewals = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    DefaultConflictGuard(ClaimStore store, Settings settings, List<AutoCloseable> owned, String description) {
+        this.store = store;
+        this.defaultLease = settings.lease();
+        this.owned = List.copyOf(owned);
+        this.description = description;
+        this.scheduler = new ScheduledThreadPoolExecutor(1, task -> {
+            Thread thread = new Thread(task, "conflictguard-leases");
+            thread.setDaemon(true);
+            return thread;
+        });
+        scheduler.setRemoveOnCancelPolicy(true);
+        if (store != null) {
+            settings.sweepInterval().ifPresent(every -> scheduler.scheduleWithFixedDelay(this::sweepQuietly,
+                    every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS));
+        }
+    }
+
+    @Override
+    public ClaimResult claim(ClaimRequest request) {
+        if (request == null) {
+            throw new InvalidClaimException(null, null, "request is null; build one with ClaimRequest.builder()");
+        }
+        checkOpen();
+        Duration lease = request.lease() != null ? request.lease() : defaultLease;
+        if (request.rows().isEmpty() || store == null) {
+            Instant now = Instant.now();
+            return ClaimResult.claimed(new DefaultClaim(this, null, request, 0, now, now.plus(lease), lease));
+        }
+        ClaimOutcome outcome = store.claim(new ClaimSpec(request.operationId(), request.label(), request.user(),
+                request.rows(), lease));
+        if (!outcome.isGranted()) {
+            return ClaimResult.conflict(outcome.conflicts());
+        }
+        DefaultClaim claim = new DefaultClaim(this, store, request, outcome.token(), outcome.since(),
+                outcome.leaseUntil(), lease);
+        DefaultClaim.Renewal renewal = claim.renewal();
+        renewals.add(renewal);
+        long every = Math.max(1, lease.toMillis() / 3);
+        renewal.schedule(scheduler.scheduleWithFixedDelay(renewal, every, every, TimeUnit.MILLISECONDS));
+        return ClaimResult.claimed(claim);
+    }
+
+    @Override
+    public Map<Row, Holder> inspect(Collection<Row> rows) {
+        checkRows(rows);
+        return store == null ? Map.of() : store.inspect(rows);
+    }
+
+    @Override
+    public List<RowClaim> claimsOf(String operationId) {
+        Objects.requireNonNull(operationId, "operationId");
+        return store == null ? List.of() : store.claimsOf(operationId);
+    }
+
+    @Override
+    public int forceRelease(String operationId) {
+        Objects.requireNonNull(operationId, "operationId");
+        if (store == null) {
+            return 0;
+        }
+        int removed = store.forceRelease(operationId);
+        LOG.log(System.Logger.Level.WARNING, "Force-released " + removed + " row(s) of operation '" + operationId + "'");
+        return removed;
+    }
+
+    @Override
+    public SweepSummary sweep() {
+        return store == null ? new SweepSummary(0, 0) : store.sweep();
+    }
+
+    @Override
+    public String description() {
+        return description;
+    }
+
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        scheduler.shutdownNow();
+        for (DefaultClaim.Renewal renewal : renewals) {
+            DefaultClaim claim = renewal.claim();
+            if (claim != null) {
+                try {
+                    claim.release();
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.WARNING, "Could not release operation '" + claim.operationId()
+                            + "' on close; its claim lapses with its lease", e);
+                }
+            }
+        }
+        renewals.clear();
+        closeAll(owned);
+    }
+
+    @Override
+    public String toString() {
+        return "ConflictGuard[" + description + "]";
+    }
+
+    void forget(DefaultClaim.Renewal renewal) {
+        renewals.remove(renewal);
+    }
+
+    static void closeAll(List<AutoCloseable> resources) {
+        for (AutoCloseable resource : resources) {
+            try {
+                resource.close();
+            } catch (Exception e) {
+                LOG.log(System.Logger.Level.WARNING, "Could not close " + resource, e);
+            }
+        }
+    }
+
+    private void sweepQuietly() {
+        try {
+            SweepSummary summary = store.sweep();
+            if (summary.claims() > 0) {
+                LOG.log(System.Logger.Level.INFO, "Swept " + summary.claims() + " lapsed claim(s), freeing "
+                        + summary.rows() + " row(s)");
+            }
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "Sweep of lapsed claims failed; it runs again later", e);
+        }
+    }
+
+    private void checkOpen() {
+        if (closed.get()) {
+            throw new IllegalStateException("This ConflictGuard is closed; build a new one");
+        }
+    }
+
+    private static void checkRows(Collection<Row> rows) {
+        if (rows == null) {
+            throw new InvalidClaimException(null, null, "rows is null; pass an empty collection to inspect nothing");
+        }
+        for (Row row : rows) {
+            if (row == null) {
+                throw new InvalidClaimException(null, null, "rows contains null; every element must be a Row");
+            }
+        }
+    }
+}
