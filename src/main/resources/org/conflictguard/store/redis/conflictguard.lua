@@ -1,0 +1,267 @@
+-- ConflictGuard claim store: every command is one call of this script, so each is atomic.
+--
+-- KEYS[1] = <P>:fence (routes the call to the namespace's hash slot)
+-- ARGV[1] = <P>, the key prefix "{namespace}"; ARGV[2] = command; then the command's arguments.
+--
+-- Keys, all in one hash slot:
+--   <P>:fence            counter; INCR hands out fencing tokens
+--   <P>:locked:<Entity>  set of claimed ids (for people: SMEMBERS shows what is claimed)
+--   <P>:owner:<Entity>   hash id -> token of the claim holding the row
+--   <P>:claim:<token>    hash op, label, user, since, lease (ms, Redis clock), rows (msgpack)
+--   <P>:ops              hash operation id -> token of its latest claim
+--   <P>:leases           sorted set token -> lease end, for sweeps
+-- A row is held when its owner token names a claim whose lease is after now.
+
+local P = ARGV[1]
+local CHUNK = 500
+
+local function now_ms()
+  local t = redis.call('TIME')
+  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
+
+local function num(x)
+  return string.format('%.0f', x)
+end
+
+local function claim_key(token)
+  return P .. ':claim:' .. token
+end
+
+-- Memoised "is the claim with this token live at now?"
+local function liveness(now)
+  local memo = {}
+  return function(token)
+    local v = memo[token]
+    if v == nil then
+      local lease = redis.call('HGET', claim_key(token), 'lease')
+      v = lease ~= false and tonumber(lease) > now
+      memo[token] = v
+    end
+    return v
+  end
+end
+
+-- Calls fn(entity, ids, first, last) for every entity group in args[from..]: entity, n, id1..idn.
+local function each_group(args, from, fn)
+  local i = from
+  while i <= #args do
+    local n = tonumber(args[i + 1])
+    fn(args[i], args, i + 2, i + 1 + n)
+    i = i + 2 + n
+  end
+end
+
+-- Looks up the owner token of ids[first..last] in chunks; calls fn(id, token) for each.
+local function each_owner(entity, ids, first, last, fn)
+  local owners = P .. ':owner:' .. entity
+  for s = first, last, CHUNK do
+    local e = math.min(s + CHUNK - 1, last)
+    local tokens = redis.call('HMGET', owners, unpack(ids, s, e))
+    for k = 1, e - s + 1 do
+      fn(ids[s + k - 1], tokens[k])
+    end
+  end
+end
+
+-- Appends a holder record (token, op, label, user, since, lease) for each distinct token.
+local function append_holders(out, tokens)
+  local seen = {}
+  for _, t in ipairs(tokens) do
+    if not seen[t] then
+      seen[t] = true
+      local h = redis.call('HMGET', claim_key(t), 'op', 'label', 'user', 'since', 'lease')
+      out[#out + 1] = t
+      for j = 1, 5 do out[#out + 1] = h[j] end
+    end
+  end
+end
+
+-- Removes the rows the claim still holds and the claim itself. Returns rows removed.
+local function drop_claim(token, op, packed)
+  local released = 0
+  local index = packed and cmsgpack.unpack(packed) or {}
+  for g = 1, #index, 2 do
+    local entity, ids = index[g], index[g + 1]
+    local mine = {}
+    each_owner(entity, ids, 1, #ids, function(id, t)
+      if t == token then mine[#mine + 1] = id end
+    end)
+    for s = 1, #mine, CHUNK do
+      local e = math.min(s + CHUNK - 1, #mine)
+      redis.call('HDEL', P .. ':owner:' .. entity, unpack(mine, s, e))
+      redis.call('SREM', P .. ':locked:' .. entity, unpack(mine, s, e))
+    end
+    released = released + #mine
+  end
+  redis.call('DEL', claim_key(token))
+  redis.call('ZREM', P .. ':leases', token)
+  if redis.call('HGET', P .. ':ops', op) == token then
+    redis.call('HDEL', P .. ':ops', op)
+  end
+  return released
+end
+
+local commands = {}
+
+-- claim op leaseMs label user groups... -> {'CLAIMED', token, since, lease}
+--   | {'CONFLICT', n, (entity, id, token) * n, (token, op, label, user, since, lease) * holders}
+--   | {'BUSY'} when the operation already holds a live claim
+commands.claim = function()
+  local op, lease_ms, label, user = ARGV[3], tonumber(ARGV[4]), ARGV[5], ARGV[6]
+  local now = now_ms()
+  local live = liveness(now)
+  local current = redis.call('HGET', P .. ':ops', op)
+  if current and live(current) then
+    return {'BUSY'}
+  end
+  -- Check every row before writing anything.
+  local conflicts, holders = {}, {}
+  each_group(ARGV, 7, function(entity, ids, first, last)
+    each_owner(entity, ids, first, last, function(id, t)
+      if t and live(t) then
+        conflicts[#conflicts + 1] = entity
+        conflicts[#conflicts + 1] = id
+        conflicts[#conflicts + 1] = t
+        holders[#holders + 1] = t
+      end
+    end)
+  end)
+  if #conflicts > 0 then
+    local out = {'CONFLICT', tostring(#holders)}
+    for k = 1, #conflicts do out[#out + 1] = conflicts[k] end
+    append_holders(out, holders)
+    return out
+  end
+  local token = num(redis.call('INCR', P .. ':fence'))
+  local lease = num(now + lease_ms)
+  local index = {}
+  each_group(ARGV, 7, function(entity, ids, first, last)
+    local owned = {}
+    for s = first, last, CHUNK do
+      local e = math.min(s + CHUNK - 1, last)
+      redis.call('SADD', P .. ':locked:' .. entity, unpack(ids, s, e))
+      local pairs_ = {}
+      for k = s, e do
+        pairs_[#pairs_ + 1] = ids[k]
+        pairs_[#pairs_ + 1] = token
+        owned[#owned + 1] = ids[k]
+      end
+      redis.call('HSET', P .. ':owner:' .. entity, unpack(pairs_))
+    end
+    index[#index + 1] = entity
+    index[#index + 1] = owned
+  end)
+  redis.call('HSET', claim_key(token), 'op', op, 'label', label, 'user', user,
+    'since', num(now), 'lease', lease, 'rows', cmsgpack.pack(index))
+  redis.call('HSET', P .. ':ops', op, token)
+  redis.call('ZADD', P .. ':leases', lease, token)
+  return {'CLAIMED', token, num(now), lease}
+end
+
+-- renew op token leaseMs -> {'RENEWED', lease} | {'LOST'}
+commands.renew = function()
+  local op, token, lease_ms = ARGV[3], ARGV[4], tonumber(ARGV[5])
+  local h = redis.call('HMGET', claim_key(token), 'op', 'lease')
+  local now = now_ms()
+  if h[1] ~= op or tonumber(h[2]) <= now then
+    return {'LOST'}
+  end
+  local lease = num(now + lease_ms)
+  redis.call('HSET', claim_key(token), 'lease', lease)
+  redis.call('ZADD', P .. ':leases', lease, token)
+  return {'RENEWED', lease}
+end
+
+-- holds op token -> 1 | 0
+commands.holds = function()
+  local h = redis.call('HMGET', claim_key(ARGV[4]), 'op', 'lease')
+  if h[1] == ARGV[3] and tonumber(h[2]) > now_ms() then return 1 end
+  return 0
+end
+
+-- release op token -> rows removed (0 for a claim that is not this operation's)
+commands.release = function()
+  local op, token = ARGV[3], ARGV[4]
+  local h = redis.call('HMGET', claim_key(token), 'op', 'rows')
+  if h[1] ~= op then return 0 end
+  return drop_claim(token, op, h[2])
+end
+
+-- force op -> rows removed, over every claim of the operation still recorded
+commands.force = function()
+  local op = ARGV[3]
+  local token = redis.call('HGET', P .. ':ops', op)
+  if not token then return 0 end
+  return drop_claim(token, op, redis.call('HGET', claim_key(token), 'rows'))
+end
+
+-- inspect groups... -> {n, (entity, id, token) * n, holders...}
+commands.inspect = function()
+  local live = liveness(now_ms())
+  local found, holders = {}, {}
+  each_group(ARGV, 3, function(entity, ids, first, last)
+    each_owner(entity, ids, first, last, function(id, t)
+      if t and live(t) then
+        found[#found + 1] = entity
+        found[#found + 1] = id
+        found[#found + 1] = t
+        holders[#holders + 1] = t
+      end
+    end)
+  end)
+  local out = {tostring(#holders)}
+  for k = 1, #found do out[#out + 1] = found[k] end
+  append_holders(out, holders)
+  return out
+end
+
+-- claims_of op -> same shape as inspect, over the rows the operation's live claim holds
+commands.claims_of = function()
+  local op = ARGV[3]
+  local token = redis.call('HGET', P .. ':ops', op)
+  local out = {'0'}
+  if not token then return out end
+  local h = redis.call('HMGET', claim_key(token), 'lease', 'rows')
+  if not h[1] or tonumber(h[1]) <= now_ms() then return out end
+  local index = cmsgpack.unpack(h[2])
+  local n = 0
+  for g = 1, #index, 2 do
+    local entity, ids = index[g], index[g + 1]
+    each_owner(entity, ids, 1, #ids, function(id, t)
+      if t == token then
+        out[#out + 1] = entity
+        out[#out + 1] = id
+        out[#out + 1] = token
+        n = n + 1
+      end
+    end)
+  end
+  out[1] = tostring(n)
+  if n > 0 then append_holders(out, {token}) end
+  return out
+end
+
+-- sweep limit -> {claims removed, rows removed, 1 if more lapsed claims remain}
+commands.sweep = function()
+  local limit = tonumber(ARGV[3])
+  local lapsed = redis.call('ZRANGEBYSCORE', P .. ':leases', '-inf', num(now_ms()), 'LIMIT', 0, limit + 1)
+  local claims, rows = 0, 0
+  for k = 1, math.min(#lapsed, limit) do
+    local token = lapsed[k]
+    local h = redis.call('HMGET', claim_key(token), 'op', 'rows')
+    if h[1] then
+      rows = rows + drop_claim(token, h[1], h[2])
+    else
+      redis.call('ZREM', P .. ':leases', token)
+    end
+    claims = claims + 1
+  end
+  return {claims, rows, #lapsed > limit and 1 or 0}
+end
+
+local command = commands[ARGV[2]]
+if not command then
+  return redis.error_reply('ConflictGuard: unknown command ' .. tostring(ARGV[2]))
+end
+return command()
