@@ -1,0 +1,501 @@
+package org.conflictguard.contract;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.IntStream;
+import org.conflictguard.Claim;
+import org.conflictguard.ClaimConflictException;
+import org.conflictguard.ClaimRequest;
+import org.conflictguard.ClaimResult;
+import org.conflictguard.ConfigKeys;
+import org.conflictguard.ConflictGuard;
+import org.conflictguard.Holder;
+import org.conflictguard.ReleaseOutcome;
+import org.conflictguard.Row;
+import org.conflictguard.RowClaim;
+import org.conflictguard.SweepSummary;
+import org.conflictguard.spi.ClaimOutcome;
+import org.conflictguard.spi.ClaimSpec;
+import org.conflictguard.spi.ClaimStore;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The contract every {@link ClaimStore} fulfils, run through the public API (and the SPI where
+ * a test needs a claim nobody renews). Subclassed once per store and database.
+ */
+public abstract class ClaimStoreContractTest {
+
+    /** A lease short enough to watch lapse in a test. */
+    protected static final Duration SHORT_LEASE = Duration.ofMillis(400);
+    private static final Duration LEASE = Duration.ofSeconds(30);
+
+    protected String namespace;
+    protected ClaimStore store;
+    protected ConflictGuard guard;
+
+    /** A store for this namespace on the suite's server. */
+    protected abstract ClaimStore newStore(String namespace);
+
+    /** How many claims or claimed rows of this namespace the store still keeps (0 when clean). */
+    protected abstract long leftovers(String namespace);
+
+    /** Removes whatever the namespace left in the store, even the token counter. */
+    protected abstract void dropNamespace(String namespace);
+
+    /** How long the fuzz test runs. */
+    protected Duration fuzzDuration() {
+        return Duration.ofSeconds(Long.getLong("conflictguard.fuzz.seconds", 3));
+    }
+
+    @BeforeEach
+    void startGuard() {
+        namespace = "t" + Long.toHexString(System.nanoTime()) + Integer.toHexString(new Random().nextInt(1 << 16));
+        store = newStore(namespace);
+        guard = ConflictGuard.builder().store(store).setting(ConfigKeys.LEASE, "30s")
+                .setting(ConfigKeys.SWEEP_INTERVAL, "off").build();
+    }
+
+    @AfterEach
+    void checkNothingIsLeftBehind() {
+        try {
+            guard.close();
+            assertThat(leftovers(namespace)).as("claims left in namespace %s", namespace).isZero();
+        } finally {
+            dropNamespace(namespace);
+        }
+    }
+
+    @Test
+    void aClaimHoldsEveryRowAndInspectionNamesItsHolder() {
+        List<Row> rows = List.of(Row.of("Project", 1), Row.of("Task", 10), Row.of("Task", 11), Row.of("Task", 12));
+        ClaimResult result = guard.claim(ClaimRequest.builder().rows(rows).operationId("op-archive")
+                .label("bulk-archive").user("alice").build());
+
+        assertThat(result.isClaimed()).isTrue();
+        try (Claim claim = result.claim()) {
+            assertThat(claim.token()).isPositive();
+            assertThat(claim.rows()).containsExactlyElementsOf(rows);
+            Map<Row, Holder> seen = guard.inspect(List.of(Row.of("Task", 11), Row.of("Task", 99), Row.of("Project", 1)));
+            assertThat(seen.keySet()).containsExactly(Row.of("Project", 1), Row.of("Task", 11));
+            Holder holder = seen.get(Row.of("Task", 11));
+            assertThat(holder.operationId()).isEqualTo("op-archive");
+            assertThat(holder.label()).isEqualTo("bulk-archive");
+            assertThat(holder.user()).isEqualTo("alice");
+            assertThat(holder.since()).isEqualTo(claim.since());
+            assertThat(Duration.between(holder.since(), holder.leaseUntil())).isEqualTo(LEASE);
+            assertThat(guard.claimsOf("op-archive")).extracting(RowClaim::row).containsExactlyElementsOf(rows);
+            assertThat(claim.isHeld()).isTrue();
+            assertThat(claim.release()).isEqualTo(new ReleaseOutcome(4, 0));
+        }
+        assertThat(guard.inspect(rows)).isEmpty();
+        assertThat(guard.claimsOf("op-archive")).isEmpty();
+    }
+
+    @Test
+    void anOverlapOfOneRowIsRefusedWithItsHolderAndClaimsNothing() {
+        try (Claim first = guard.claim(ClaimRequest.builder().label("bulk-archive").user("alice")
+                .row("Task", 1).row("Task", 2).row("Task", 3).build()).orElseThrow()) {
+            ClaimResult second = guard.claim(ClaimRequest.builder().label("reschedule")
+                    .row("Task", 3).row("Task", 4).row("Task", 5).build());
+
+            assertThat(second.isClaimed()).isFalse();
+            assertThat(second.conflicts()).hasSize(1);
+            RowClaim conflict = second.conflicts().get(0);
+            assertThat(conflict.row()).isEqualTo(Row.of("Task", 3));
+            assertThat(conflict.holder().operationId()).isEqualTo(first.operationId());
+            assertThat(conflict.holder().label()).isEqualTo("bulk-archive");
+            assertThat(conflict.holder().user()).isEqualTo("alice");
+            assertThat(guard.inspect(List.of(Row.of("Task", 4), Row.of("Task", 5)))).isEmpty();
+            assertThatThrownBy(second::orElseThrow).isInstanceOf(ClaimConflictException.class)
+                    .hasMessageContaining("Entity 'Task' id 3 is claimed by operation 'bulk-archive'")
+                    .satisfies(e -> assertThat(((ClaimConflictException) e).conflicts()).isEqualTo(second.conflicts()));
+        }
+    }
+
+    @Test
+    void disjointSetsAreBothGranted() {
+        try (Claim a = guard.claim(List.of(Row.of("Task", 1), Row.of("Task", 2))).orElseThrow();
+                Claim b = guard.claim(List.of(Row.of("Task", 3), Row.of("Milestone", 2))).orElseThrow()) {
+            assertThat(a.token()).isNotEqualTo(b.token());
+            assertThat(guard.inspect(List.of(Row.of("Task", 2), Row.of("Task", 3))).values())
+                    .extracting(Holder::operationId).containsExactly(a.operationId(), b.operationId());
+        }
+    }
+
+    @Test
+    void rowsCanBeClaimedAgainRightAfterRelease() {
+        List<Row> rows = List.of(Row.of("Task", 1), Row.of("Task", 2));
+        for (int i = 0; i < 5; i++) {
+            Claim claim = guard.claim(rows).orElseThrow();
+            assertThat(claim.release()).isEqualTo(new ReleaseOutcome(2, 0));
+        }
+        assertThat(guard.inspect(rows)).isEmpty();
+    }
+
+    @Test
+    void aReleaseOrRenewalWithAnotherOperationsTokenChangesNothing() {
+        ClaimOutcome a = store.claim(spec("op-a", LEASE, Row.of("Task", 1), Row.of("Task", 2)));
+        ClaimOutcome b = store.claim(spec("op-b", LEASE, Row.of("Task", 3)));
+        Map<Row, Holder> before = store.inspect(List.of(Row.of("Task", 1), Row.of("Task", 2), Row.of("Task", 3)));
+
+        assertThat(store.release("op-a", b.token())).isZero();
+        assertThat(store.release("op-b", a.token())).isZero();
+        assertThat(store.renew("op-a", b.token(), Duration.ofDays(1))).isEmpty();
+        assertThat(store.holds("op-a", b.token())).isFalse();
+        assertThat(store.inspect(List.of(Row.of("Task", 1), Row.of("Task", 2), Row.of("Task", 3)))).isEqualTo(before);
+
+        assertThat(store.release("op-a", a.token())).isEqualTo(2);
+        assertThat(store.release("op-b", b.token())).isEqualTo(1);
+    }
+
+    @Test
+    void aLapsedLeaseLetsAnotherOperationClaimAndTheOldHolderCanNeitherRenewNorRelease() {
+        ClaimOutcome stale = store.claim(spec("op-stale", SHORT_LEASE, Row.of("Task", 1), Row.of("Task", 2)));
+        assertThat(store.holds("op-stale", stale.token())).isTrue();
+        awaitLapse("op-stale", stale.token());
+
+        try (Claim fresh = guard.claim(List.of(Row.of("Task", 1), Row.of("Task", 2))).orElseThrow()) {
+            assertThat(fresh.token()).isGreaterThan(stale.token());
+            assertThat(store.renew("op-stale", stale.token(), LEASE)).isEmpty();
+            assertThat(store.release("op-stale", stale.token())).isZero();
+            assertThat(guard.inspect(fresh.rows()).values()).extracting(Holder::operationId)
+                    .containsOnly(fresh.operationId());
+            assertThat(fresh.isHeld()).isTrue();
+        }
+        assertThat(guard.sweep().rows()).isZero();
+    }
+
+    @Test
+    void aReleaseAfterTheLeaseLapsedReportsTheLossAndKeepsTheNewOwnersRows() {
+        StallingStore stalling = new StallingStore(store);
+        try (ConflictGuard paused = ConflictGuard.builder().store(stalling).setting(ConfigKeys.SWEEP_INTERVAL, "off")
+                .build()) {
+            Claim old = paused.claim(ClaimRequest.builder().lease(SHORT_LEASE).row("Task", 1).row("Task", 2)
+                    .row("Task", 3).build()).orElseThrow();
+            stalling.stallRenewals();
+            awaitLapse(old.operationId(), old.token());
+            Claim thief = guard.claim(List.of(Row.of("Task", 2))).orElseThrow();
+
+            stalling.resumeRenewals();
+            await().atMost(Duration.ofSeconds(10)).until(old::isLost);
+            assertThat(old.renew()).isFalse();
+            assertThat(old.release()).isEqualTo(new ReleaseOutcome(2, 1));
+            assertThat(guard.inspect(List.of(Row.of("Task", 1), Row.of("Task", 2), Row.of("Task", 3))))
+                    .containsOnlyKeys(Row.of("Task", 2));
+            assertThat(thief.isHeld()).isTrue();
+            assertThat(thief.release()).isEqualTo(new ReleaseOutcome(1, 0));
+        }
+    }
+
+    @Test
+    void anOpenClaimIsRenewedBeyondItsFirstLease() {
+        try (Claim claim = guard.claim(ClaimRequest.builder().lease(SHORT_LEASE).row("Task", 1).build()).orElseThrow()) {
+            Instant first = claim.leaseUntil();
+            await().atMost(Duration.ofSeconds(10)).until(() -> claim.leaseUntil().isAfter(first.plus(SHORT_LEASE)));
+            assertThat(claim.isHeld()).isTrue();
+            assertThat(claim.isLost()).isFalse();
+            assertThat(guard.claim(List.of(Row.of("Task", 1))).isClaimed()).isFalse();
+        }
+    }
+
+    @Test
+    void twentyThreadsRacingForOneSetLeaveExactlyOneWinner() throws Exception {
+        List<Row> rows = IntStream.range(0, 50).mapToObj(i -> Row.of("Task", i)).toList();
+        ExecutorService pool = Executors.newFixedThreadPool(20);
+        CountDownLatch ready = new CountDownLatch(20);
+        CountDownLatch go = new CountDownLatch(1);
+        try {
+            List<Future<ClaimResult>> results = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                results.add(pool.submit(() -> {
+                    ready.countDown();
+                    go.await();
+                    return guard.claim(rows);
+                }));
+            }
+            ready.await();
+            go.countDown();
+            List<ClaimResult> all = new ArrayList<>();
+            for (Future<ClaimResult> f : results) {
+                all.add(f.get(60, TimeUnit.SECONDS));
+            }
+            List<ClaimResult> winners = all.stream().filter(ClaimResult::isClaimed).toList();
+            assertThat(winners).hasSize(1);
+            String winner = winners.get(0).claim().operationId();
+            for (ClaimResult loser : all) {
+                if (!loser.isClaimed()) {
+                    assertThat(loser.conflicts()).extracting(c -> c.holder().operationId()).containsOnly(winner);
+                }
+            }
+            assertThat(winners.get(0).claim().release()).isEqualTo(new ReleaseOutcome(50, 0));
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void fuzzRandomOverlappingClaimsNeverShareARow() throws Exception {
+        int threads = 8;
+        List<Row> universe = new ArrayList<>();
+        IntStream.range(0, 30).forEach(i -> universe.add(Row.of("Task", i)));
+        IntStream.range(0, 10).forEach(i -> universe.add(Row.of("Milestone", i)));
+        Map<Row, String> owners = new ConcurrentHashMap<>();
+        List<String> violations = new CopyOnWriteArrayList<>();
+        AtomicLong granted = new AtomicLong();
+        AtomicLong refused = new AtomicLong();
+        long deadline = System.nanoTime() + fuzzDuration().toNanos();
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<?>> workers = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                long seed = 1000 + t;
+                workers.add(pool.submit(() -> {
+                    Random random = new Random(seed);
+                    while (System.nanoTime() < deadline) {
+                        Set<Row> wanted = new HashSet<>();
+                        int size = 1 + random.nextInt(6);
+                        while (wanted.size() < size) {
+                            wanted.add(universe.get(random.nextInt(universe.size())));
+                        }
+                        ClaimResult result = guard.claim(wanted);
+                        if (!result.isClaimed()) {
+                            refused.incrementAndGet();
+                            for (RowClaim c : result.conflicts()) {
+                                if (!wanted.contains(c.row())) {
+                                    violations.add("conflict on a row not asked for: " + c);
+                                }
+                            }
+                            continue;
+                        }
+                        Claim claim = result.claim();
+                        granted.incrementAndGet();
+                        for (Row row : claim.rows()) {
+                            String other = owners.putIfAbsent(row, claim.operationId());
+                            if (other != null) {
+                                violations.add(row + " granted to " + claim.operationId() + " while " + other + " held it");
+                            }
+                        }
+                        for (Row row : claim.rows()) {
+                            if (!owners.remove(row, claim.operationId())) {
+                                violations.add(row + " lost its owner record under " + claim.operationId());
+                            }
+                        }
+                        ReleaseOutcome outcome = claim.release();
+                        if (outcome.released() != wanted.size() || outcome.lost() != 0) {
+                            violations.add("release of " + wanted.size() + " rows gave " + outcome);
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> worker : workers) {
+                worker.get(fuzzDuration().toSeconds() + 120, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        System.err.printf("[conflictguard-tests] fuzz on %s: %d granted, %d refused, %d violations%n",
+                store.description(), granted.get(), refused.get(), violations.size());
+        assertThat(violations).isEmpty();
+        assertThat(granted.get()).isPositive();
+        assertThat(refused.get()).isPositive();
+        assertThat(guard.inspect(universe)).isEmpty();
+    }
+
+    @Test
+    void aHundredThousandRowClaimIsAllOrNothing() {
+        List<Row> rows = IntStream.range(0, 100_000).mapToObj(i -> Row.of("Task", String.format("%06d", i))).toList();
+        Claim blocker = guard.claim(List.of(Row.of("Task", "077777"))).orElseThrow();
+
+        ClaimResult refused = guard.claim(ClaimRequest.builder().operationId("big").rows(rows).build());
+        assertThat(refused.conflicts()).extracting(RowClaim::row).containsExactly(Row.of("Task", "077777"));
+        assertThat(guard.claimsOf("big")).isEmpty();
+        assertThat(guard.inspect(rows.subList(0, 2000))).isEmpty();
+
+        blocker.release();
+        try (Claim big = guard.claim(ClaimRequest.builder().operationId("big").rows(rows).build()).orElseThrow()) {
+            assertThat(guard.claimsOf("big")).hasSize(100_000);
+            assertThat(guard.inspect(List.of(Row.of("Task", "000000"), Row.of("Task", "099999")))).hasSize(2);
+            assertThat(big.release()).isEqualTo(new ReleaseOutcome(100_000, 0));
+        }
+    }
+
+    @Test
+    void fencingTokensStrictlyIncrease() throws Exception {
+        long last = 0;
+        for (int i = 0; i < 10; i++) {
+            Claim claim = guard.claim(List.of(Row.of("Task", i % 2))).orElseThrow();
+            assertThat(claim.token()).isGreaterThan(last);
+            last = claim.token();
+            claim.release();
+        }
+        Set<Long> tokens = ConcurrentHashMap.newKeySet();
+        AtomicInteger claims = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<?>> all = new ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                int thread = t;
+                all.add(pool.submit(() -> {
+                    for (int i = 0; i < 20; i++) {
+                        try (Claim claim = guard.claim(List.of(Row.of("Task", thread * 100 + i))).orElseThrow()) {
+                            tokens.add(claim.token());
+                            claims.incrementAndGet();
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : all) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(tokens).hasSize(claims.get()).allMatch(token -> token > 0);
+        assertThat(guard.claim(List.of(Row.of("Task", 5))).orElseThrow().token()).isGreaterThan(
+                tokens.stream().mapToLong(Long::longValue).max().orElseThrow());
+    }
+
+    @Test
+    void releaseIsIdempotent() {
+        Claim claim = guard.claim(List.of(Row.of("Task", 1), Row.of("Task", 2))).orElseThrow();
+        ReleaseOutcome first = claim.release();
+        Claim next = guard.claim(List.of(Row.of("Task", 1))).orElseThrow();
+
+        assertThat(claim.release()).isEqualTo(first).isEqualTo(new ReleaseOutcome(2, 0));
+        claim.close();
+        assertThat(claim.isHeld()).isFalse();
+        assertThat(next.isHeld()).isTrue();
+        next.release();
+    }
+
+    @Test
+    void forceReleaseRemovesAnOperationsClaimsAndItsOwnerLearnsOfTheLoss() {
+        Claim claim = guard.claim(ClaimRequest.builder().operationId("stuck-job").row("Task", 1).row("Task", 2).build())
+                .orElseThrow();
+
+        assertThat(guard.claimsOf("stuck-job")).hasSize(2);
+        assertThat(guard.forceRelease("stuck-job")).isEqualTo(2);
+        assertThat(guard.claimsOf("stuck-job")).isEmpty();
+        assertThat(guard.forceRelease("stuck-job")).isZero();
+        assertThat(claim.isHeld()).isFalse();
+        assertThat(claim.release()).isEqualTo(new ReleaseOutcome(0, 2));
+        assertThat(claim.isLost()).isTrue();
+    }
+
+    @Test
+    void aSweepRemovesLapsedClaimsAndFreesTheirRows() {
+        ClaimOutcome lapsed = store.claim(spec("crashed", SHORT_LEASE, Row.of("Task", 1), Row.of("Task", 2),
+                Row.of("Milestone", 1)));
+        ClaimOutcome live = store.claim(spec("alive", LEASE, Row.of("Task", 3)));
+        awaitLapse("crashed", lapsed.token());
+
+        assertThat(guard.sweep()).isEqualTo(new SweepSummary(1, 3));
+        assertThat(guard.sweep()).isEqualTo(new SweepSummary(0, 0));
+        assertThat(store.holds("alive", live.token())).isTrue();
+        assertThat(store.release("alive", live.token())).isEqualTo(1);
+    }
+
+    @Test
+    void idsAreStoredExactlyWhateverTheyContain() {
+        List<String> ids = List.of("a:b", "{x}", "}{", "a b", "a", "A", "a ", " a", "\u00e9", "e\u0301", "\u65e5\u672c",
+                "\ud83d\ude00", "%", "_", "*", "[a]", "x\ny", "'; DROP TABLE cg_object_lock; --", "\\", "locked:Task",
+                "x".repeat(Row.MAX_ID_LENGTH), "\ud83d\ude00".repeat(Row.MAX_ID_LENGTH));
+        List<Claim> claims = new ArrayList<>();
+        for (String id : ids) {
+            ClaimResult result = guard.claim(ClaimRequest.builder().operationId("op-" + claims.size()).row("Task", id)
+                    .build());
+            assertThat(result.isClaimed()).as("id %s collides with another", id).isTrue();
+            claims.add(result.claim());
+        }
+        List<Row> rows = ids.stream().map(id -> Row.of("Task", id)).toList();
+        Map<Row, Holder> seen = guard.inspect(rows);
+        assertThat(seen).hasSize(ids.size());
+        for (int i = 0; i < ids.size(); i++) {
+            assertThat(seen.get(Row.of("Task", ids.get(i))).operationId()).isEqualTo("op-" + i);
+            assertThat(guard.claimsOf("op-" + i)).extracting(RowClaim::row).containsExactly(Row.of("Task", ids.get(i)));
+        }
+        assertThat(guard.claim(List.of(Row.of("Task", "\u00e1"))).isClaimed()).as("a different id").isTrue();
+        claims.forEach(Claim::release);
+        assertThat(guard.claimsOf("nobody")).isEmpty();
+        assertThat(guard.inspect(rows)).isEmpty();
+    }
+
+    @Test
+    void duplicateRowsAreClaimedOnce() {
+        ClaimRequest request = ClaimRequest.builder().row("Task", 7).row("Task", "7").row("Task", 7L)
+                .rows(List.of(Row.of("Task", 7))).build();
+        assertThat(request.rows()).containsExactly(Row.of("Task", "7"));
+        try (Claim claim = guard.claim(request).orElseThrow()) {
+            assertThat(guard.claimsOf(claim.operationId())).hasSize(1);
+        }
+    }
+
+    @Test
+    void aClaimMadeOnOneThreadCanBeReleasedOnAnother() throws Exception {
+        ExecutorService requestThread = Executors.newSingleThreadExecutor();
+        ExecutorService workerThread = Executors.newSingleThreadExecutor();
+        try {
+            Claim claim = requestThread.submit(() -> guard.claim(List.of(Row.of("Task", 1))).orElseThrow())
+                    .get(30, TimeUnit.SECONDS);
+            ReleaseOutcome outcome = workerThread.submit(claim::release).get(30, TimeUnit.SECONDS);
+            assertThat(outcome).isEqualTo(new ReleaseOutcome(1, 0));
+            assertThat(guard.inspect(List.of(Row.of("Task", 1)))).isEmpty();
+        } finally {
+            requestThread.shutdownNow();
+            workerThread.shutdownNow();
+        }
+    }
+
+    @Test
+    void anOperationIdHoldsOneLiveClaimAtATime() {
+        Claim claim = guard.claim(ClaimRequest.builder().operationId("job-1").row("Task", 1).build()).orElseThrow();
+        assertThatThrownBy(() -> guard.claim(ClaimRequest.builder().operationId("job-1").row("Task", 2).build()))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("'job-1' already holds a live claim");
+        assertThat(guard.inspect(List.of(Row.of("Task", 2)))).isEmpty();
+        claim.release();
+        guard.claim(ClaimRequest.builder().operationId("job-1").row("Task", 2).build()).orElseThrow().release();
+    }
+
+    @Test
+    void aClaimOfNoRowsIsGrantedWithoutHoldingAnything() {
+        try (Claim claim = guard.claim(List.of()).orElseThrow()) {
+            assertThat(claim.rows()).isEmpty();
+            assertThat(claim.token()).isZero();
+            assertThat(claim.isHeld()).isTrue();
+            assertThat(claim.release()).isEqualTo(ReleaseOutcome.NOTHING);
+        }
+    }
+
+    /** A claim straight through the SPI: nobody renews it, like a holder that stopped. */
+    protected static ClaimSpec spec(String operationId, Duration lease, Row... rows) {
+        return new ClaimSpec(operationId, null, null, new ArrayList<>(new java.util.TreeSet<>(List.of(rows))), lease);
+    }
+
+    protected void awaitLapse(String operationId, long token) {
+        await("lease of " + operationId + " lapses").atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(50))
+                .until(() -> !store.holds(operationId, token));
+    }
+}

@@ -1,0 +1,92 @@
+package org.conflictguard.contract;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.conflictguard.Holder;
+import org.conflictguard.Row;
+import org.conflictguard.RowClaim;
+import org.conflictguard.SweepSummary;
+import org.conflictguard.spi.ClaimOutcome;
+import org.conflictguard.spi.ClaimSpec;
+import org.conflictguard.spi.ClaimStore;
+
+/**
+ * A real store whose renewals can be held up, like a holder paused by a long GC or a stopped
+ * process: every call goes to the real store, renewals only once resumed.
+ */
+final class StallingStore implements ClaimStore {
+
+    private final ClaimStore store;
+    private volatile CountDownLatch resume = new CountDownLatch(0);
+
+    StallingStore(ClaimStore store) {
+        this.store = store;
+    }
+
+    void stallRenewals() {
+        resume = new CountDownLatch(1);
+    }
+
+    void resumeRenewals() {
+        resume.countDown();
+    }
+
+    @Override
+    public Optional<Instant> renew(String operationId, long token, Duration lease) {
+        try {
+            if (!resume.await(60, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("renewals were never resumed");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        return store.renew(operationId, token, lease);
+    }
+
+    @Override
+    public ClaimOutcome claim(ClaimSpec spec) {
+        return store.claim(spec);
+    }
+
+    @Override
+    public boolean holds(String operationId, long token) {
+        return store.holds(operationId, token);
+    }
+
+    @Override
+    public int release(String operationId, long token) {
+        return store.release(operationId, token);
+    }
+
+    @Override
+    public Map<Row, Holder> inspect(Collection<Row> rows) {
+        return store.inspect(rows);
+    }
+
+    @Override
+    public List<RowClaim> claimsOf(String operationId) {
+        return store.claimsOf(operationId);
+    }
+
+    @Override
+    public int forceRelease(String operationId) {
+        return store.forceRelease(operationId);
+    }
+
+    @Override
+    public SweepSummary sweep() {
+        return store.sweep();
+    }
+
+    @Override
+    public String description() {
+        return "stalling " + store.description();
+    }
+}

@@ -1,0 +1,45 @@
+package org.conflictguard.store.jpa;
+
+import org.conflictguard.contract.ClaimStoreContractTest;
+import org.conflictguard.spi.ClaimStore;
+import org.conflictguard.support.TestDatabase;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.TestInstance;
+
+/** The store contract on one database; the database lives as long as the test class. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class DatabaseClaimStoreTest extends ClaimStoreContractTest {
+
+    private TestDatabase database;
+
+    protected abstract TestDatabase.Kind kind();
+
+    protected TestDatabase database() {
+        if (database == null) {
+            database = TestDatabase.create(kind());
+        }
+        return database;
+    }
+
+    @Override
+    protected ClaimStore newStore(String namespace) {
+        return JpaClaimStore.create(database().emf(), namespace);
+    }
+
+    @Override
+    protected long leftovers(String namespace) {
+        return database().count("SELECT COUNT(*) FROM cg_object_lock WHERE namespace = ?", namespace);
+    }
+
+    @Override
+    protected void dropNamespace(String namespace) {
+        database().execute("DELETE FROM cg_object_lock WHERE namespace = '" + namespace + "'");
+    }
+
+    @AfterAll
+    void dropDatabase() {
+        if (database != null) {
+            database.close();
+        }
+    }
+}

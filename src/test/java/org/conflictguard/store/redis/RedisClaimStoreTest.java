@@ -1,0 +1,56 @@
+package org.conflictguard.store.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.conflictguard.ClaimRequest;
+import org.conflictguard.contract.ClaimStoreContractTest;
+import org.conflictguard.spi.ClaimStore;
+import org.conflictguard.support.TestRedis;
+import org.junit.jupiter.api.Test;
+import org.redisson.api.RKeys;
+
+/** The store contract on a real Redis. */
+class RedisClaimStoreTest extends ClaimStoreContractTest {
+
+    @Override
+    protected ClaimStore newStore(String namespace) {
+        return RedisClaimStore.create(TestRedis.client(), namespace);
+    }
+
+    @Override
+    protected long leftovers(String namespace) {
+        RKeys keys = TestRedis.client().getKeys();
+        return keys.getKeysStreamByPattern("{" + namespace + "}:*").filter(k -> !k.endsWith("}:fence")).count();
+    }
+
+    @Override
+    protected void dropNamespace(String namespace) {
+        RKeys keys = TestRedis.client().getKeys();
+        keys.deleteByPattern("{" + namespace + "}:*");
+    }
+
+    @Test
+    void thePerEntitySetsListTheClaimedIdsForPeople() {
+        try (var claim = guard.claim(ClaimRequest.builder().row("Task", 101).row("Task", 102).row("Project", 25).build())
+                .orElseThrow()) {
+            assertThat(TestRedis.client().<String>getSet("{" + namespace + "}:locked:Task",
+                    org.redisson.client.codec.StringCodec.INSTANCE).readAll()).containsExactlyInAnyOrder("101", "102");
+            assertThat(TestRedis.client().<String>getSet("{" + namespace + "}:locked:Project",
+                    org.redisson.client.codec.StringCodec.INSTANCE).readAll()).containsExactly("25");
+        }
+        assertThat(TestRedis.client().getKeys().countExists("{" + namespace + "}:locked:Task")).isZero();
+    }
+
+    @Test
+    void everyKeyOfANamespaceSharesOneHashSlot() {
+        try (var claim = guard.claim(ClaimRequest.builder().row("Task", 1).row("Milestone", 2).build()).orElseThrow()) {
+            List<String> keys = TestRedis.client().getKeys().getKeysStreamByPattern("{" + namespace + "}:*").toList();
+            assertThat(keys).hasSizeGreaterThanOrEqualTo(7)
+                    .allSatisfy(key -> assertThat(key).startsWith("{" + namespace + "}:"));
+            // Redis Cluster hashes only the part between the first '{' and the next '}'.
+            assertThat(keys).extracting(key -> key.substring(key.indexOf('{') + 1, key.indexOf('}')))
+                    .containsOnly(namespace);
+        }
+    }
+}

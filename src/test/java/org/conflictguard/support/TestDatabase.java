@@ -1,0 +1,195 @@
+package org.conflictguard.support;
+
+import jakarta.persistence.EntityManagerFactory;
+import jakarta.persistence.Persistence;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * A database for one test class, with the ConflictGuard DDL from {@code META-INF-templates}
+ * applied: an in-memory H2 database, or a fresh schema (PostgreSQL) or database (MariaDB) that
+ * {@link #close()} drops. PostgreSQL and MariaDB come from the local defaults or
+ * {@code CONFLICTGUARD_TEST_<KIND>_URL/_USER/_PASSWORD}; with {@code CI=true} they must be
+ * reachable, elsewhere an unreachable one skips its suite and says so.
+ */
+public final class TestDatabase implements AutoCloseable {
+
+    /** The supported databases. */
+    public enum Kind {
+        H2("jdbc:h2:mem:", "sa", ""),
+        POSTGRESQL("jdbc:postgresql://127.0.0.1:5432/test", "postgres", ""),
+        MARIADB("jdbc:mariadb://127.0.0.1:3306/test", "root", "");
+
+        final String defaultUrl;
+        final String defaultUser;
+        final String defaultPassword;
+
+        Kind(String defaultUrl, String defaultUser, String defaultPassword) {
+            this.defaultUrl = defaultUrl;
+            this.defaultUser = defaultUser;
+            this.defaultPassword = defaultPassword;
+        }
+
+        String env(String suffix, String fallback) {
+            String value = System.getenv("CONFLICTGUARD_TEST_" + name() + "_" + suffix);
+            return value == null || value.isBlank() ? fallback : value;
+        }
+    }
+
+    private final Kind kind;
+    private final String schema;
+    private final String adminUrl;
+    private final String url;
+    private final String user;
+    private final String password;
+    private EntityManagerFactory emf;
+
+    private TestDatabase(Kind kind, String schema, String adminUrl, String url, String user, String password) {
+        this.kind = kind;
+        this.schema = schema;
+        this.adminUrl = adminUrl;
+        this.url = url;
+        this.user = user;
+        this.password = password;
+    }
+
+    /** Creates the database or schema and applies the DDL; skips or fails when unreachable. */
+    public static TestDatabase create(Kind kind) {
+        String schema = "cg_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        String base = kind.env("URL", kind.defaultUrl);
+        String user = kind.env("USER", kind.defaultUser);
+        String password = kind.env("PASSWORD", kind.defaultPassword);
+        TestDatabase db = switch (kind) {
+            case H2 -> new TestDatabase(kind, schema, null, "jdbc:h2:mem:" + schema + ";DB_CLOSE_DELAY=-1", user, password);
+            case POSTGRESQL -> new TestDatabase(kind, schema, base, base + (base.contains("?") ? "&" : "?")
+                    + "currentSchema=" + schema, user, password);
+            case MARIADB -> new TestDatabase(kind, schema, base, base.replaceFirst("/[^/?]*(\\?|$)", "/" + schema + "$1"),
+                    user, password);
+        };
+        if (kind != Kind.H2) {
+            db.requireReachable();
+        }
+        db.createSchema();
+        return db;
+    }
+
+    /** Which database this is. */
+    public Kind kind() {
+        return kind;
+    }
+
+    /** The persistence unit {@code conflictguard-test} on this database; closed by {@link #close()}. */
+    public synchronized EntityManagerFactory emf() {
+        if (emf == null) {
+            Map<String, Object> props = new HashMap<>();
+            props.put("jakarta.persistence.jdbc.url", url);
+            props.put("jakarta.persistence.jdbc.user", user);
+            props.put("jakarta.persistence.jdbc.password", password);
+            props.put("hibernate.connection.pool_size", "40");
+            emf = Persistence.createEntityManagerFactory("conflictguard-test", props);
+        }
+        return emf;
+    }
+
+    /** Runs a {@code SELECT COUNT(*) ...} with one string parameter. */
+    public long count(String sql, String parameter) {
+        try (Connection c = connect(url); var statement = c.prepareStatement(sql)) {
+            statement.setString(1, parameter);
+            try (ResultSet rs = statement.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Runs a statement on this database. */
+    public void execute(String sql) {
+        try (Connection c = connect(url); Statement statement = c.createStatement()) {
+            statement.execute(sql);
+        } catch (SQLException e) {
+            throw new IllegalStateException(sql, e);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (emf != null) {
+            emf.close();
+        }
+        try {
+            switch (kind) {
+                case H2 -> execute("SHUTDOWN");
+                case POSTGRESQL -> admin("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+                case MARIADB -> admin("DROP DATABASE IF EXISTS " + schema);
+            }
+        } catch (RuntimeException e) {
+            System.err.println("[conflictguard-tests] could not drop " + schema + ": " + e);
+        }
+    }
+
+    private void requireReachable() {
+        try (Connection ignored = connect(adminUrl)) {
+            // reachable
+        } catch (SQLException e) {
+            String what = kind + " at " + adminUrl + " as " + user + " (" + e.getMessage() + ")";
+            if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+                throw new AssertionError("CI=true but " + what + " is not reachable; CI must run every store suite", e);
+            }
+            String message = "SKIPPED: the " + kind + " suite, no server: " + what + ". Set CONFLICTGUARD_TEST_"
+                    + kind + "_URL/_USER/_PASSWORD to run it";
+            System.err.println("[conflictguard-tests] " + message);
+            // Outside CI a missing database server skips its suite, loudly; CI=true fails above instead.
+            Assumptions.abort(message);
+        }
+    }
+
+    private void createSchema() {
+        switch (kind) {
+            case POSTGRESQL -> admin("CREATE SCHEMA " + schema);
+            case MARIADB -> admin("CREATE DATABASE " + schema + " CHARACTER SET utf8mb4 COLLATE utf8mb4_nopad_bin");
+            default -> { }
+        }
+        for (String statement : ddl().split(";\\s*(\\n|$)")) {
+            String sql = statement.lines().filter(line -> !line.trim().startsWith("--"))
+                    .reduce("", (a, b) -> a + "\n" + b).trim();
+            if (!sql.isEmpty()) {
+                execute(sql);
+            }
+        }
+    }
+
+    private String ddl() {
+        Path file = Path.of("META-INF-templates", "ddl", kind.name().toLowerCase(Locale.ROOT) + ".sql");
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            throw new IllegalStateException("DDL template missing: " + file.toAbsolutePath(), e);
+        }
+    }
+
+    private void admin(String sql) {
+        try (Connection c = connect(adminUrl); Statement statement = c.createStatement()) {
+            statement.execute(sql);
+        } catch (SQLException e) {
+            throw new IllegalStateException(sql, e);
+        }
+    }
+
+    private Connection connect(String jdbcUrl) throws SQLException {
+        DriverManager.setLoginTimeout(5);
+        return DriverManager.getConnection(jdbcUrl, user, password);
+    }
+}
