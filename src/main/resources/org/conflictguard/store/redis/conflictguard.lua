@@ -4,7 +4,7 @@
 -- ARGV[1] = <P>, the key prefix "{namespace}"; ARGV[2] = command; then the command's arguments.
 --
 -- Keys, all in one hash slot:
---   <P>:fence            counter; INCR hands out fencing tokens
+--   <P>:fence            counter; INCR hands out fencing tokens (starts at Redis time x 1024)
 --   <P>:locked:<Entity>  set of claimed ids (for people: SMEMBERS shows what is claimed)
 --   <P>:owner:<Entity>   hash id -> token of the claim holding the row
 --   <P>:claim:<token>    hash op, label, user, since, lease (ms, Redis clock), rows (msgpack)
@@ -133,6 +133,9 @@ commands.claim = function()
     append_holders(out, holders)
     return out
   end
+  -- A counter lost with a restart starts again above every token handed out before it
+  -- (Redis time x 1024), so tokens keep growing even on a Redis that keeps nothing on disk.
+  redis.call('SET', P .. ':fence', num(now * 1024), 'NX')
   local token = num(redis.call('INCR', P .. ':fence'))
   local lease = num(now + lease_ms)
   local index = {}
