@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.Driver;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -13,6 +14,8 @@ import java.sql.Statement;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Properties;
+import java.util.ServiceLoader;
 import java.util.UUID;
 import org.junit.jupiter.api.Assumptions;
 
@@ -188,8 +191,17 @@ public final class TestDatabase implements AutoCloseable {
         }
     }
 
+    /** Connects through the driver this class loader sees (DriverManager hides drivers of other loaders). */
     private Connection connect(String jdbcUrl) throws SQLException {
         DriverManager.setLoginTimeout(5);
-        return DriverManager.getConnection(jdbcUrl, user, password);
+        Properties props = new Properties();
+        props.setProperty("user", user);
+        props.setProperty("password", password);
+        for (Driver driver : ServiceLoader.load(Driver.class, TestDatabase.class.getClassLoader())) {
+            if (driver.acceptsURL(jdbcUrl)) {
+                return driver.connect(jdbcUrl, props);
+            }
+        }
+        throw new SQLException("No JDBC driver on the test class path accepts " + jdbcUrl);
     }
 }
