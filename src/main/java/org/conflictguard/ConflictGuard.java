@@ -63,6 +63,7 @@ public interface ConflictGuard extends AutoCloseable {
     /**
      * The rows an operation holds under a live lease, in row order; empty if none.
      *
+     * @throws InvalidClaimException if {@code operationId} is null or blank
      * @throws StoreException if the store cannot be reached
      */
     List<RowClaim> claimsOf(String operationId);
@@ -72,6 +73,7 @@ public interface ConflictGuard extends AutoCloseable {
      * lease is current. The operation finds out at its next renewal or release.
      *
      * @return the rows removed
+     * @throws InvalidClaimException if {@code operationId} is null or blank
      * @throws StoreException if the store cannot be reached
      */
     int forceRelease(String operationId);

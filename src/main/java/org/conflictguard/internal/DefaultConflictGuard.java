@@ -5,7 +5,6 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -86,18 +85,21 @@ final class DefaultConflictGuard implements ConflictGuard {
 
     @Override
     public List<RowClaim> claimsOf(String operationId) {
-        Objects.requireNonNull(operationId, "operationId");
+        checkOperationId(operationId);
         return store == null ? List.of() : store.claimsOf(operationId);
     }
 
     @Override
     public int forceRelease(String operationId) {
-        Objects.requireNonNull(operationId, "operationId");
+        checkOperationId(operationId);
         if (store == null) {
             return 0;
         }
         int removed = store.forceRelease(operationId);
-        LOG.log(System.Logger.Level.WARNING, "Force-released " + removed + " row(s) of operation '" + operationId + "'");
+        if (removed > 0) {
+            LOG.log(System.Logger.Level.WARNING, "Force-released " + removed + " row(s) of operation '" + operationId
+                    + "'");
+        }
         return removed;
     }
 
@@ -166,6 +168,13 @@ final class DefaultConflictGuard implements ConflictGuard {
     private void checkOpen() {
         if (closed.get()) {
             throw new IllegalStateException("This ConflictGuard is closed; build a new one");
+        }
+    }
+
+    private static void checkOperationId(String operationId) {
+        if (operationId == null || operationId.isBlank()) {
+            throw new InvalidClaimException(null, null, "operationId is " + (operationId == null ? "null" : "blank")
+                    + "; pass the id of the operation to look up");
         }
     }
 

@@ -18,8 +18,10 @@ import org.conflictguard.SweepSummary;
  *
  * <p>Every method is atomic in the store: no other caller ever sees a claim half made or half
  * released. Leases are measured by the store's clock. Every method throws
- * {@link StoreException} when the store cannot be reached or fails, and then has had no
- * effect. Implementations are thread-safe.
+ * {@link StoreException} when the store cannot be reached or fails; the call then either had
+ * no effect or, when the failure came after the store acted (a timeout), took effect whole: a
+ * claim granted that way has no handle and lapses with its lease. Implementations are
+ * thread-safe.
  */
 public interface ClaimStore {
 

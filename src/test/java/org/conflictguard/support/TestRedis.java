@@ -25,7 +25,12 @@ import org.redisson.config.Config;
  */
 public final class TestRedis {
 
-    private static final String EMBEDDED_BINARY = "/redis-server-6.2.6-v5-linux-amd64";
+    /** The redis-server binaries the embedded-redis jar ships, by {@code os.name}/{@code os.arch}. */
+    private static final java.util.Map<String, String> EMBEDDED_BINARIES = java.util.Map.of(
+            "linux/amd64", "/redis-server-6.2.6-v5-linux-amd64",
+            "linux/aarch64", "/redis-server-6.2.7-linux-arm64",
+            "mac os x/x86_64", "/redis-server-6.2.6-v5-darwin-amd64",
+            "mac os x/aarch64", "/redis-server-6.2.6-v5-darwin-arm64");
     private static String address;
     private static RedissonClient client;
 
@@ -79,11 +84,15 @@ public final class TestRedis {
             Path binary = findOnPath("redis-server");
             String origin = "redis-server from the PATH";
             if (binary == null) {
+                String platform = System.getProperty("os.name").toLowerCase(java.util.Locale.ROOT) + "/"
+                        + System.getProperty("os.arch");
+                String resource = EMBEDDED_BINARIES.getOrDefault(platform, "/none-for-" + platform);
                 binary = Files.createTempFile("conflictguard-redis-server", "");
-                try (InputStream in = TestRedis.class.getResourceAsStream(EMBEDDED_BINARY)) {
+                try (InputStream in = TestRedis.class.getResourceAsStream(resource)) {
                     if (in == null) {
-                        throw new IllegalStateException("No Redis at 127.0.0.1:6379, no redis-server on the PATH, and"
-                                + " the embedded-redis jar has no " + EMBEDDED_BINARY + "; install redis-server");
+                        throw new IllegalStateException("No Redis at 127.0.0.1:6379 or REDIS_URL, no redis-server on"
+                                + " the PATH, and no bundled redis-server binary for " + platform
+                                + "; install redis-server or point REDIS_URL at a Redis");
                     }
                     Files.copy(in, binary, StandardCopyOption.REPLACE_EXISTING);
                 }

@@ -77,6 +77,26 @@ local function append_holders(out, tokens)
   end
 end
 
+-- Appends to out: n, (entity, id, token) for each of the n rows in the groups at ARGV[from..]
+-- held by a live claim, then the holder records. Returns out.
+local function held_rows(from, live, out)
+  local found, holders = {}, {}
+  each_group(ARGV, from, function(entity, ids, first, last)
+    each_owner(entity, ids, first, last, function(id, t)
+      if t and live(t) then
+        found[#found + 1] = entity
+        found[#found + 1] = id
+        found[#found + 1] = t
+        holders[#holders + 1] = t
+      end
+    end)
+  end)
+  out[#out + 1] = tostring(#holders)
+  for k = 1, #found do out[#out + 1] = found[k] end
+  append_holders(out, holders)
+  return out
+end
+
 -- Removes the rows the claim still holds and the claim itself. Returns rows removed.
 local function drop_claim(token, op, packed)
   local released = 0
@@ -116,22 +136,9 @@ commands.claim = function()
     return {'BUSY'}
   end
   -- Check every row before writing anything.
-  local conflicts, holders = {}, {}
-  each_group(ARGV, 7, function(entity, ids, first, last)
-    each_owner(entity, ids, first, last, function(id, t)
-      if t and live(t) then
-        conflicts[#conflicts + 1] = entity
-        conflicts[#conflicts + 1] = id
-        conflicts[#conflicts + 1] = t
-        holders[#holders + 1] = t
-      end
-    end)
-  end)
-  if #conflicts > 0 then
-    local out = {'CONFLICT', tostring(#holders)}
-    for k = 1, #conflicts do out[#out + 1] = conflicts[k] end
-    append_holders(out, holders)
-    return out
+  local held = held_rows(7, live, {'CONFLICT'})
+  if held[2] ~= '0' then
+    return held
   end
   -- A counter lost with a restart starts again above every token handed out before it
   -- (Redis time x 1024), so tokens keep growing even on a Redis that keeps nothing on disk.
@@ -201,22 +208,7 @@ end
 
 -- inspect groups... -> {n, (entity, id, token) * n, holders...}
 commands.inspect = function()
-  local live = liveness(now_ms())
-  local found, holders = {}, {}
-  each_group(ARGV, 3, function(entity, ids, first, last)
-    each_owner(entity, ids, first, last, function(id, t)
-      if t and live(t) then
-        found[#found + 1] = entity
-        found[#found + 1] = id
-        found[#found + 1] = t
-        holders[#holders + 1] = t
-      end
-    end)
-  end)
-  local out = {tostring(#holders)}
-  for k = 1, #found do out[#out + 1] = found[k] end
-  append_holders(out, holders)
-  return out
+  return held_rows(3, liveness(now_ms()), {})
 end
 
 -- claims_of op -> same shape as inspect, over the rows the operation's live claim holds
