@@ -73,10 +73,35 @@ public interface Claim extends AutoCloseable {
     ReleaseOutcome release();
 
     /**
+     * Binds this claim to the current thread until the returned binding is closed: while bound,
+     * this operation's writes to its rows pass the entity listener without a store round trip,
+     * and guarded work started on this thread over rows it holds runs under it. Bind it on
+     * each thread that does the operation's work:
+     *
+     * <pre>{@code
+     * executor.submit(() -> {
+     *     try (Claim.Binding bound = claim.bind()) {
+     *         // writes of this operation
+     *     } finally {
+     *         claim.release();
+     *     }
+     * });
+     * }</pre>
+     */
+    Binding bind();
+
+    /**
      * Same as {@link #release()}; a loss is logged at WARNING.
      *
      * @throws StoreException if the store cannot be reached
      */
     @Override
     void close();
+
+    /** A claim bound to a thread by {@link #bind()}; closing it unbinds. Not thread-safe: close it on the thread that bound it. */
+    interface Binding extends AutoCloseable {
+        /** Unbinds the claim from this thread; it stays held. */
+        @Override
+        void close();
+    }
 }

@@ -30,8 +30,10 @@ public final class ClaimRequest {
     private final String user;
     private final Duration lease;
     private final List<Row> rows;
+    private final boolean dependents;
 
     private ClaimRequest(Builder builder) {
+        this.dependents = builder.dependents;
         this.operationId = builder.operationId != null ? builder.operationId : UUID.randomUUID().toString();
         this.label = builder.label;
         this.user = builder.user;
@@ -69,9 +71,14 @@ public final class ClaimRequest {
         return lease;
     }
 
-    /** The rows, de-duplicated and sorted. */
+    /** The rows named, de-duplicated and sorted (before their dependents are added). */
     public List<Row> rows() {
         return rows;
+    }
+
+    /** Whether the rows' dependents (see {@link DependsOn}) are claimed too. Defaults to true. */
+    public boolean includesDependents() {
+        return dependents;
     }
 
     @Override
@@ -90,8 +97,18 @@ public final class ClaimRequest {
         private String label;
         private String user;
         private Duration lease;
+        private boolean dependents = true;
 
         private Builder() {
+        }
+
+        /**
+         * Whether to claim the rows' dependents too, as the guard's dependency graph declares
+         * them. Defaults to true; without a graph there are none.
+         */
+        public Builder dependents(boolean include) {
+            this.dependents = include;
+            return this;
         }
 
         /**

@@ -30,10 +30,14 @@ public interface ConflictGuard extends AutoCloseable {
     }
 
     /**
-     * Claims every row of the request in one atomic step, or none of them. A request with no
-     * rows succeeds without contacting the store.
+     * Claims every row of the request and, unless the request says otherwise, every row that
+     * depends on them, in one atomic step, or none of them. A request with no rows succeeds
+     * without contacting the store. A request whose rows are all held by a claim bound to this
+     * thread ({@link Claim#bind()}) runs under that claim: it gets a claim whose release does
+     * nothing.
      *
      * @return the granted claim, or every conflicting row with its holder
+     * @throws InvalidClaimException if a row's id is not valid for its entity
      * @throws IllegalStateException if the request's operation id already holds a live claim
      * @throws StoreException if the store cannot be reached; nothing is then claimed
      */
@@ -49,6 +53,16 @@ public interface ConflictGuard extends AutoCloseable {
     default ClaimResult claim(Collection<Row> rows) {
         return claim(ClaimRequest.of(rows));
     }
+
+    /**
+     * The rows and every row that depends on them, transitively, as the dependency graph
+     * declares them: what {@link #claim(ClaimRequest)} would claim. Without a graph, the rows
+     * themselves.
+     *
+     * @throws InvalidClaimException if {@code rows} is null or contains null, or an id is not
+     *     valid for its entity
+     */
+    List<Row> expand(Collection<Row> rows);
 
     /**
      * Which of these rows are claimed, by whom, since and until when. One store round trip

@@ -1,12 +1,16 @@
 package org.conflictguard;
 
 import jakarta.persistence.EntityManagerFactory;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.conflictguard.internal.Bootstrap;
+import org.conflictguard.internal.DependencyGraph;
 import org.conflictguard.internal.Settings;
 import org.conflictguard.spi.ClaimStore;
+import org.conflictguard.spi.DependencyResolver;
 
 /**
  * Builds a {@link ConflictGuard}. Anything not set here is read from configuration (see
@@ -25,6 +29,8 @@ public final class ConflictGuardBuilder {
     private final Map<String, String> settings = new LinkedHashMap<>();
     private EntityManagerFactory entityManagerFactory;
     private ClaimStore store;
+    private EntityManagerFactory dependencies;
+    private final List<DependencyResolver> resolvers = new ArrayList<>();
 
     ConflictGuardBuilder() {
     }
@@ -60,11 +66,34 @@ public final class ConflictGuardBuilder {
     }
 
     /**
+     * Reads the {@link DependsOn} declarations of this persistence unit's entities (the
+     * application's unit, not the claim store's): claims then include dependents, and the
+     * {@link ConflictGuardEntityListener} checks writes to these entities. The graph is checked
+     * when the guard is built. The guard does not close the unit.
+     */
+    public ConflictGuardBuilder dependencies(EntityManagerFactory applicationUnit) {
+        this.dependencies = Objects.requireNonNull(applicationUnit, "applicationUnit");
+        return this;
+    }
+
+    /** Adds a resolver for dependents the annotations cannot express; needs {@link #dependencies}. */
+    public ConflictGuardBuilder resolver(DependencyResolver resolver) {
+        resolvers.add(Objects.requireNonNull(resolver, "resolver"));
+        return this;
+    }
+
+    /**
      * Builds the guard: reads configuration, chooses and checks the store.
      *
-     * @throws ConfigurationException if a setting is bad or the chosen store cannot be used
+     * @throws ConfigurationException if a setting is bad, a dependency declaration is bad, or
+     *     the chosen store cannot be used
      */
     public ConflictGuard build() {
-        return Bootstrap.start(Settings.read(settings), entityManagerFactory, store);
+        if (!resolvers.isEmpty() && dependencies == null) {
+            throw new ConfigurationException(null, "Dependency resolvers need the application's persistence unit:"
+                    + " call dependencies(entityManagerFactory) as well");
+        }
+        DependencyGraph graph = dependencies == null ? null : DependencyGraph.build(dependencies, resolvers);
+        return Bootstrap.start(Settings.read(settings), entityManagerFactory, store, graph);
     }
 }

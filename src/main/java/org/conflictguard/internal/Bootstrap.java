@@ -22,13 +22,16 @@ public final class Bootstrap {
     /**
      * Starts a guard on {@code store} if given, else on the store the settings choose.
      *
+     * @param graph the dependency graph, or null for none
+     *
      * @throws ConfigurationException if the choice cannot be met, naming the setting
      */
-    public static ConflictGuard start(Settings settings, EntityManagerFactory emf, ClaimStore store) {
+    public static ConflictGuard start(Settings settings, EntityManagerFactory emf, ClaimStore store,
+            DependencyGraph graph) {
         if (!settings.enabled()) {
             LOG.log(System.Logger.Level.WARNING, "ConflictGuard is disabled (" + ConfigKeys.ENABLED + "=false): every"
                     + " claim succeeds without touching a store, so operations are NOT protected from each other");
-            return new DefaultConflictGuard(null, settings, List.of(), "disabled");
+            return new DefaultConflictGuard(null, settings, List.of(), "disabled", graph);
         }
         List<AutoCloseable> owned = new ArrayList<>();
         try {
@@ -66,7 +69,7 @@ public final class Bootstrap {
             }
             String description = store.description() + ", lease " + settings.lease();
             LOG.log(System.Logger.Level.INFO, "ConflictGuard uses the " + description + " (" + why + ")");
-            return new DefaultConflictGuard(store, settings, owned, description);
+            return new DefaultConflictGuard(store, settings, owned, description, graph);
         } catch (RuntimeException | Error e) {
             DefaultConflictGuard.closeAll(owned);
             throw e;

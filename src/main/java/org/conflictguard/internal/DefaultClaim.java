@@ -3,8 +3,10 @@ package org.conflictguard.internal;
 import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ScheduledFuture;
 import org.conflictguard.Claim;
 import org.conflictguard.ClaimRequest;
@@ -23,26 +25,31 @@ final class DefaultClaim implements Claim {
     private final String label;
     private final long token;
     private final List<Row> rows;
+    private final Set<Row> rowSet;
     private final Instant since;
     private final Duration lease;
     private final Renewal renewal;
     private volatile Instant leaseUntil;
     private volatile boolean lost;
-    private ReleaseOutcome released;
+    /** Until when (System.nanoTime) the lease is surely current: measured from before the store was asked. */
+    private volatile long safeUntilNanos;
+    private volatile ReleaseOutcome released;
 
     /** @param store null for a claim that needs no store (no rows, or a disabled guard) */
-    DefaultClaim(DefaultConflictGuard guard, ClaimStore store, ClaimRequest request, long token, Instant since,
-            Instant leaseUntil, Duration lease) {
+    DefaultClaim(DefaultConflictGuard guard, ClaimStore store, ClaimRequest request, List<Row> rows, long token,
+            Instant since, Instant leaseUntil, Duration lease, long askedNanos) {
         this.guard = guard;
         this.store = store;
         this.operationId = request.operationId();
         this.label = request.label();
         this.token = token;
-        this.rows = request.rows();
+        this.rows = List.copyOf(rows);
+        this.rowSet = new HashSet<>(rows);
         this.since = since;
         this.leaseUntil = leaseUntil;
         this.lease = lease;
         this.renewal = new Renewal(guard, this);
+        this.safeUntilNanos = safeUntil(askedNanos);
     }
 
     @Override
@@ -77,10 +84,8 @@ final class DefaultClaim implements Claim {
 
     @Override
     public boolean isHeld() {
-        synchronized (this) {
-            if (released != null || lost) {
-                return false;
-            }
+        if (released != null || lost) {
+            return false;
         }
         return store == null || store.holds(operationId, token);
     }
@@ -91,17 +96,27 @@ final class DefaultClaim implements Claim {
     }
 
     @Override
-    public synchronized boolean renew() {
+    public boolean renew() {
+        // Not synchronized: a slow store must not hold up isHeld() or the holder's writes.
         if (released != null || lost) {
             return false;
         }
         if (store == null) {
             return true;
         }
+        long asked = System.nanoTime();
         Optional<Instant> renewed = store.renew(operationId, token, lease);
         if (renewed.isPresent()) {
-            leaseUntil = renewed.get();
+            synchronized (this) {
+                if (released == null) {
+                    leaseUntil = renewed.get();
+                    safeUntilNanos = safeUntil(asked);
+                }
+            }
             return true;
+        }
+        if (released != null) {
+            return false;
         }
         lost = true;
         renewal.cancel();
@@ -144,8 +159,32 @@ final class DefaultClaim implements Claim {
                 + " row(s), token " + token + "]";
     }
 
+    @Override
+    public Binding bind() {
+        OperationContext.push(this);
+        return () -> OperationContext.pop(this);
+    }
+
     Renewal renewal() {
         return renewal;
+    }
+
+    boolean covers(Row row) {
+        return rowSet.contains(row);
+    }
+
+    /**
+     * Whether the claim is surely still held, without asking the store: not released, not known
+     * lost, and within its lease as measured from before the store granted or renewed it (less a
+     * margin for clock rate drift), so a holder paused past its lease refuses its own writes.
+     */
+    boolean isSafelyHeld() {
+        return released == null && !lost && (store == null || System.nanoTime() - safeUntilNanos < 0);
+    }
+
+    private long safeUntil(long askedNanos) {
+        long margin = lease.toNanos() / 50 + 20_000_000L;
+        return askedNanos + lease.toNanos() - margin;
     }
 
     /** Renews the lease on schedule while the claim is reachable and open. */
@@ -185,8 +224,10 @@ final class DefaultClaim implements Claim {
             try {
                 target.renew();
             } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.WARNING, "Could not renew the lease of operation '" + target.operationId
-                        + "'; trying again at the next renewal", e);
+                if (!guard.isClosed()) {
+                    LOG.log(System.Logger.Level.WARNING, "Could not renew the lease of operation '"
+                            + target.operationId + "'; trying again at the next renewal", e);
+                }
             }
         }
     }

@@ -2,16 +2,19 @@ package org.conflictguard.internal;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.conflictguard.ClaimRequest;
 import org.conflictguard.ClaimResult;
+import org.conflictguard.ClaimedRowException;
 import org.conflictguard.ConflictGuard;
 import org.conflictguard.Holder;
 import org.conflictguard.InvalidClaimException;
@@ -34,9 +37,12 @@ final class DefaultConflictGuard implements ConflictGuard {
     private final ScheduledThreadPoolExecutor scheduler;
     private final Set<DefaultClaim.Renewal> renewals = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final DependencyGraph graph;
 
-    DefaultConflictGuard(ClaimStore store, Settings settings, List<AutoCloseable> owned, String description) {
+    DefaultConflictGuard(ClaimStore store, Settings settings, List<AutoCloseable> owned, String description,
+            DependencyGraph graph) {
         this.store = store;
+        this.graph = graph;
         this.defaultLease = settings.lease();
         this.owned = List.copyOf(owned);
         this.description = description;
@@ -46,6 +52,9 @@ final class DefaultConflictGuard implements ConflictGuard {
             return thread;
         });
         scheduler.setRemoveOnCancelPolicy(true);
+        if (graph != null) {
+            WriteChecks.register(this, graph.participants());
+        }
         if (store != null) {
             settings.sweepInterval().ifPresent(every -> scheduler.scheduleWithFixedDelay(this::sweepQuietly,
                     every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS));
@@ -59,22 +68,63 @@ final class DefaultConflictGuard implements ConflictGuard {
         }
         checkOpen();
         Duration lease = request.lease() != null ? request.lease() : defaultLease;
-        if (request.rows().isEmpty() || store == null) {
-            Instant now = Instant.now();
-            return ClaimResult.claimed(new DefaultClaim(this, null, request, 0, now, now.plus(lease), lease));
+        List<Row> rows = request.includesDependents() ? expand(request.rows()) : request.rows();
+        DefaultClaim outer = rows.isEmpty() ? null : OperationContext.holderOf(rows.get(0));
+        if (outer != null && rows.stream().allMatch(outer::covers)) {
+            return ClaimResult.claimed(new NestedClaim(outer));
         }
-        ClaimOutcome outcome = store.claim(new ClaimSpec(request.operationId(), request.label(), request.user(),
-                request.rows(), lease));
+        if (rows.isEmpty() || store == null) {
+            Instant now = Instant.now();
+            return ClaimResult.claimed(new DefaultClaim(this, null, request, rows, 0, now, now.plus(lease), lease,
+                    System.nanoTime()));
+        }
+        long sent = System.nanoTime();
+        ClaimOutcome outcome = store.claim(new ClaimSpec(request.operationId(), request.label(), request.user(), rows,
+                lease));
         if (!outcome.isGranted()) {
             return ClaimResult.conflict(outcome.conflicts());
         }
-        DefaultClaim claim = new DefaultClaim(this, store, request, outcome.token(), outcome.since(),
-                outcome.leaseUntil(), lease);
+        DefaultClaim claim = new DefaultClaim(this, store, request, rows, outcome.token(), outcome.since(),
+                outcome.leaseUntil(), lease, sent);
         DefaultClaim.Renewal renewal = claim.renewal();
         renewals.add(renewal);
         long every = Math.max(1, lease.toMillis() / 3);
         renewal.schedule(scheduler.scheduleWithFixedDelay(renewal, every, every, TimeUnit.MILLISECONDS));
         return ClaimResult.claimed(claim);
+    }
+
+    @Override
+    public List<Row> expand(Collection<Row> rows) {
+        checkRows(rows);
+        if (graph == null) {
+            return List.copyOf(new TreeSet<>(rows));
+        }
+        return List.copyOf(graph.expand(rows, queries -> { }));
+    }
+
+    /**
+     * Refuses a write to a row another operation holds, or by an operation whose claim was lost.
+     * The current thread's bound claims answer without a store round trip.
+     */
+    void checkWrite(Object entity, ClaimedRowException.Write write) {
+        String entityName = graph.entityName(entity.getClass());
+        List<Row> rows = write == ClaimedRowException.Write.PERSIST ? graph.parentsOf(entity)
+                : List.of(graph.rowOf(entity));
+        List<Row> unbound = new ArrayList<>(rows.size());
+        for (Row row : rows) {
+            DefaultClaim bound = OperationContext.holderOf(row);
+            if (bound == null) {
+                unbound.add(row);
+            } else if (!bound.isSafelyHeld()) {
+                throw ClaimedRowException.ownClaimLost(write, entityName, row, bound.operationId(), bound.label());
+            }
+        }
+        if (unbound.isEmpty() || store == null) {
+            return;
+        }
+        for (Map.Entry<Row, Holder> held : store.inspect(unbound).entrySet()) {
+            throw ClaimedRowException.heldByOther(write, entityName, held.getKey(), held.getValue());
+        }
     }
 
     @Override
@@ -119,6 +169,7 @@ final class DefaultConflictGuard implements ConflictGuard {
             return;
         }
         scheduler.shutdownNow();
+        WriteChecks.unregister(this);
         for (DefaultClaim.Renewal renewal : renewals) {
             DefaultClaim claim = renewal.claim();
             if (claim != null) {
@@ -137,6 +188,10 @@ final class DefaultConflictGuard implements ConflictGuard {
     @Override
     public String toString() {
         return "ConflictGuard[" + description + "]";
+    }
+
+    boolean isClosed() {
+        return closed.get();
     }
 
     void forget(DefaultClaim.Renewal renewal) {

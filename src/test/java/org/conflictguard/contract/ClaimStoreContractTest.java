@@ -36,6 +36,7 @@ import org.conflictguard.SweepSummary;
 import org.conflictguard.spi.ClaimOutcome;
 import org.conflictguard.spi.ClaimSpec;
 import org.conflictguard.spi.ClaimStore;
+import org.conflictguard.support.ObservedStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -188,7 +189,7 @@ public abstract class ClaimStoreContractTest {
 
     @Test
     void aReleaseAfterTheLeaseLapsedReportsTheLossAndKeepsTheNewOwnersRows() {
-        StallingStore stalling = new StallingStore(store);
+        ObservedStore stalling = new ObservedStore(store);
         try (ConflictGuard paused = ConflictGuard.builder().store(stalling).setting(ConfigKeys.SWEEP_INTERVAL, "off")
                 .build()) {
             Claim old = paused.claim(ClaimRequest.builder().lease(SHORT_LEASE).row("Task", 1).row("Task", 2)

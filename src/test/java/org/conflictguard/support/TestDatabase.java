@@ -56,7 +56,7 @@ public final class TestDatabase implements AutoCloseable {
     private final String url;
     private final String user;
     private final String password;
-    private EntityManagerFactory emf;
+    private final Map<String, EntityManagerFactory> units = new HashMap<>();
 
     private TestDatabase(Kind kind, String schema, String adminUrl, String url, String user, String password) {
         this.kind = kind;
@@ -93,16 +93,20 @@ public final class TestDatabase implements AutoCloseable {
     }
 
     /** The persistence unit {@code conflictguard-test} on this database; closed by {@link #close()}. */
-    public synchronized EntityManagerFactory emf() {
-        if (emf == null) {
+    public EntityManagerFactory emf() {
+        return unit("conflictguard-test");
+    }
+
+    /** A persistence unit of the test persistence.xml on this database; closed by {@link #close()}. */
+    public synchronized EntityManagerFactory unit(String name) {
+        return units.computeIfAbsent(name, n -> {
             Map<String, Object> props = new HashMap<>();
             props.put("jakarta.persistence.jdbc.url", url);
             props.put("jakarta.persistence.jdbc.user", user);
             props.put("jakarta.persistence.jdbc.password", password);
             props.put("hibernate.connection.pool_size", "40");
-            emf = Persistence.createEntityManagerFactory("conflictguard-test", props);
-        }
-        return emf;
+            return Persistence.createEntityManagerFactory(n, props);
+        });
     }
 
     /** Runs a {@code SELECT COUNT(*) ...} with one string parameter. */
@@ -129,9 +133,7 @@ public final class TestDatabase implements AutoCloseable {
 
     @Override
     public void close() {
-        if (emf != null) {
-            emf.close();
-        }
+        units.values().forEach(EntityManagerFactory::close);
         try {
             switch (kind) {
                 case H2 -> execute("SHUTDOWN");

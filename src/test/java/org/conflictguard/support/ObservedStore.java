@@ -1,4 +1,4 @@
-package org.conflictguard.contract;
+package org.conflictguard.support;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.conflictguard.Holder;
 import org.conflictguard.Row;
 import org.conflictguard.RowClaim;
@@ -17,24 +18,32 @@ import org.conflictguard.spi.ClaimSpec;
 import org.conflictguard.spi.ClaimStore;
 
 /**
- * A real store whose renewals can be held up, like a holder paused by a long GC or a stopped
- * process: every call goes to the real store, renewals only once resumed.
+ * A real store, observed: counts the round trips of {@code inspect}, and can hold renewals up
+ * like a holder paused by a long GC or a stopped process. Every call goes to the real store.
  */
-final class StallingStore implements ClaimStore {
+public final class ObservedStore implements ClaimStore {
 
     private final ClaimStore store;
+    private final AtomicInteger inspections = new AtomicInteger();
     private volatile CountDownLatch resume = new CountDownLatch(0);
 
-    StallingStore(ClaimStore store) {
+    public ObservedStore(ClaimStore store) {
         this.store = store;
     }
 
-    void stallRenewals() {
+    /** Holds every renewal until {@link #resumeRenewals()}. */
+    public void stallRenewals() {
         resume = new CountDownLatch(1);
     }
 
-    void resumeRenewals() {
+    /** Lets held renewals through. */
+    public void resumeRenewals() {
         resume.countDown();
+    }
+
+    /** How many times {@code inspect} reached the store. */
+    public int inspections() {
+        return inspections.get();
     }
 
     @Override
@@ -67,6 +76,7 @@ final class StallingStore implements ClaimStore {
 
     @Override
     public Map<Row, Holder> inspect(Collection<Row> rows) {
+        inspections.incrementAndGet();
         return store.inspect(rows);
     }
 
@@ -87,6 +97,6 @@ final class StallingStore implements ClaimStore {
 
     @Override
     public String description() {
-        return "stalling " + store.description();
+        return "observed " + store.description();
     }
 }

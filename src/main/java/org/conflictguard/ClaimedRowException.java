@@ -1,0 +1,77 @@
+package org.conflictguard;
+
+/**
+ * A write to a claimed row was refused: the row is held by another operation, or the writing
+ * operation's own claim was lost (its lease lapsed). Thrown from the entity listener's
+ * {@code @PreUpdate}, {@code @PreRemove} or {@code @PrePersist}, so the transaction is marked for
+ * rollback.
+ *
+ * <p>Immutable and thread-safe.
+ */
+public class ClaimedRowException extends ConflictGuardException {
+
+    /** The kind of write that was refused. */
+    public enum Write {
+        /** An update of the row. */
+        UPDATE,
+        /** A removal of the row. */
+        REMOVE,
+        /** A new row that depends on the claimed row. */
+        PERSIST
+    }
+
+    private final Write write;
+    private final Row row;
+    private final Holder holder;
+    private final boolean ownClaimLost;
+
+    private ClaimedRowException(String message, Write write, Row row, Holder holder, boolean ownClaimLost) {
+        super(message);
+        this.write = write;
+        this.row = row;
+        this.holder = holder;
+        this.ownClaimLost = ownClaimLost;
+    }
+
+    /** The row is held by another operation. */
+    public static ClaimedRowException heldByOther(Write write, String writtenEntity, Row row, Holder holder) {
+        return new ClaimedRowException(action(write, writtenEntity, row) + ": it is claimed by " + holder.describe()
+                + "; retry after that operation finishes", write, row, holder, false);
+    }
+
+    /** The writing operation's own claim on the row was lost. */
+    public static ClaimedRowException ownClaimLost(Write write, String writtenEntity, Row row, String operationId,
+            String label) {
+        return new ClaimedRowException(action(write, writtenEntity, row) + ": operation " + (label == null ? ""
+                : "'" + label + "' ") + "(" + operationId + ") no longer holds its claim (its lease lapsed or it was"
+                + " released), so its writes are refused; claim the rows again", write, row, null, true);
+    }
+
+    /** The kind of write refused. */
+    public Write write() {
+        return write;
+    }
+
+    /** The claimed row (for {@link Write#PERSIST}, the claimed row the new row depends on). */
+    public Row row() {
+        return row;
+    }
+
+    /** The other operation holding the row, or {@code null} when the writer's own claim was lost. */
+    public Holder holder() {
+        return holder;
+    }
+
+    /** Whether the writer's own claim was lost (rather than the row being held by another). */
+    public boolean isOwnClaimLost() {
+        return ownClaimLost;
+    }
+
+    private static String action(Write write, String writtenEntity, Row row) {
+        return switch (write) {
+            case UPDATE -> "Cannot update Entity '" + row.entity() + "' id " + row.id();
+            case REMOVE -> "Cannot remove Entity '" + row.entity() + "' id " + row.id();
+            case PERSIST -> "Cannot add a new " + writtenEntity + " under Entity '" + row.entity() + "' id " + row.id();
+        };
+    }
+}

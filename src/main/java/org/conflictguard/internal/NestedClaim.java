@@ -1,0 +1,82 @@
+package org.conflictguard.internal;
+
+import java.time.Instant;
+import java.util.List;
+import org.conflictguard.Claim;
+import org.conflictguard.ReleaseOutcome;
+import org.conflictguard.Row;
+
+/** Guarded work over rows an outer claim bound to this thread already holds: runs under it, releases nothing. */
+final class NestedClaim implements Claim {
+
+    private final DefaultClaim outer;
+
+    NestedClaim(DefaultClaim outer) {
+        this.outer = outer;
+    }
+
+    @Override
+    public String operationId() {
+        return outer.operationId();
+    }
+
+    @Override
+    public String label() {
+        return outer.label();
+    }
+
+    @Override
+    public long token() {
+        return outer.token();
+    }
+
+    @Override
+    public List<Row> rows() {
+        return outer.rows();
+    }
+
+    @Override
+    public Instant since() {
+        return outer.since();
+    }
+
+    @Override
+    public Instant leaseUntil() {
+        return outer.leaseUntil();
+    }
+
+    @Override
+    public boolean isHeld() {
+        return outer.isHeld();
+    }
+
+    @Override
+    public boolean isLost() {
+        return outer.isLost();
+    }
+
+    @Override
+    public boolean renew() {
+        return outer.renew();
+    }
+
+    @Override
+    public ReleaseOutcome release() {
+        return ReleaseOutcome.NOTHING;
+    }
+
+    @Override
+    public Binding bind() {
+        return outer.bind();
+    }
+
+    @Override
+    public void close() {
+        // the outer claim releases
+    }
+
+    @Override
+    public String toString() {
+        return "Claim[nested in " + outer + "]";
+    }
+}
