@@ -31,9 +31,11 @@ public final class ClaimRequest {
     private final Duration lease;
     private final List<Row> rows;
     private final boolean dependents;
+    private final Duration wait;
 
     private ClaimRequest(Builder builder) {
         this.dependents = builder.dependents;
+        this.wait = builder.wait;
         this.operationId = builder.operationId != null ? builder.operationId : UUID.randomUUID().toString();
         this.label = builder.label;
         this.user = builder.user;
@@ -76,6 +78,11 @@ public final class ClaimRequest {
         return rows;
     }
 
+    /** How long to wait for rows held by others, or {@code null} to fail at once (the default). */
+    public Duration waitUpTo() {
+        return wait;
+    }
+
     /** Whether the rows' dependents (see {@link DependsOn}) are claimed too. Defaults to true. */
     public boolean includesDependents() {
         return dependents;
@@ -98,6 +105,7 @@ public final class ClaimRequest {
         private String user;
         private Duration lease;
         private boolean dependents = true;
+        private Duration wait;
 
         private Builder() {
         }
@@ -180,6 +188,22 @@ public final class ClaimRequest {
          */
         public Builder lease(Duration lease) {
             this.lease = checkLease(lease, "lease");
+            return this;
+        }
+
+        /**
+         * Waits up to {@code timeout} for rows held by others to be released, then claims them
+         * (all or none) or reports the conflicts as without waiting. Woken by releases (Redis
+         * pub/sub; the database store polls with backoff); waiters are not served in order.
+         *
+         * @throws InvalidClaimException if null, negative or longer than a day
+         */
+        public Builder waitUpTo(Duration timeout) {
+            if (timeout == null || timeout.isNegative() || timeout.compareTo(Duration.ofDays(1)) > 0) {
+                throw new InvalidClaimException(null, null, "waitUpTo " + timeout + " is out of range; use"
+                        + " Duration.ZERO to 1 day");
+            }
+            this.wait = timeout;
             return this;
         }
 

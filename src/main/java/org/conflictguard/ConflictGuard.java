@@ -100,6 +100,19 @@ public interface ConflictGuard extends AutoCloseable {
      */
     SweepSummary sweep();
 
+    /**
+     * The innermost claim bound to the current thread ({@link Claim#bind()}; the
+     * {@link Guarded} interceptor binds its claim while the method runs), if any.
+     */
+    java.util.Optional<Claim> current();
+
+    /**
+     * Wraps an executor (for example a {@code ManagedExecutorService}) so that a task submitted
+     * from a thread with bound claims runs with the same claims bound on the worker thread: its
+     * writes pass the entity listener as the operation's own. Releasing stays with the operation.
+     */
+    java.util.concurrent.Executor propagating(java.util.concurrent.Executor executor);
+
     /** The store in use and its settings, as logged at startup. */
     String description();
 

@@ -9,6 +9,7 @@ import java.util.Objects;
 import org.conflictguard.internal.Bootstrap;
 import org.conflictguard.internal.DependencyGraph;
 import org.conflictguard.internal.Settings;
+import org.conflictguard.spi.ClaimListener;
 import org.conflictguard.spi.ClaimStore;
 import org.conflictguard.spi.DependencyResolver;
 
@@ -31,6 +32,7 @@ public final class ConflictGuardBuilder {
     private ClaimStore store;
     private EntityManagerFactory dependencies;
     private final List<DependencyResolver> resolvers = new ArrayList<>();
+    private final List<ClaimListener> listeners = new ArrayList<>();
 
     ConflictGuardBuilder() {
     }
@@ -82,6 +84,12 @@ public final class ConflictGuardBuilder {
         return this;
     }
 
+    /** Adds a listener told of every claim, release, conflict and loss. */
+    public ConflictGuardBuilder listener(ClaimListener listener) {
+        listeners.add(Objects.requireNonNull(listener, "listener"));
+        return this;
+    }
+
     /**
      * Builds the guard: reads configuration, chooses and checks the store.
      *
@@ -94,6 +102,6 @@ public final class ConflictGuardBuilder {
                     + " call dependencies(entityManagerFactory) as well");
         }
         DependencyGraph graph = dependencies == null ? null : DependencyGraph.build(dependencies, resolvers);
-        return Bootstrap.start(Settings.read(settings), entityManagerFactory, store, graph);
+        return Bootstrap.start(Settings.read(settings), entityManagerFactory, store, graph, listeners);
     }
 }

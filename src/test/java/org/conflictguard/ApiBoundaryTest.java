@@ -21,7 +21,7 @@ class ApiBoundaryTest {
     @Test
     void apiAndSpiSignaturesDoNotLeakInternalsOrOptionalDependencies() throws Exception {
         List<String> leaks = new ArrayList<>();
-        for (Class<?> type : classesIn("org/conflictguard", "org/conflictguard/spi")) {
+        for (Class<?> type : classesIn("org/conflictguard", "org/conflictguard/spi", "org/conflictguard/rest")) {
             if (!Modifier.isPublic(type.getModifiers())) {
                 continue;
             }

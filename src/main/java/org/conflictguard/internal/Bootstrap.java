@@ -7,6 +7,7 @@ import java.util.List;
 import org.conflictguard.ConfigKeys;
 import org.conflictguard.ConfigurationException;
 import org.conflictguard.ConflictGuard;
+import org.conflictguard.spi.ClaimListener;
 import org.conflictguard.spi.ClaimStore;
 import org.conflictguard.store.jpa.JpaClaimStore;
 
@@ -23,15 +24,16 @@ public final class Bootstrap {
      * Starts a guard on {@code store} if given, else on the store the settings choose.
      *
      * @param graph the dependency graph, or null for none
+     * @param listeners told of claims, releases, conflicts and losses
      *
      * @throws ConfigurationException if the choice cannot be met, naming the setting
      */
     public static ConflictGuard start(Settings settings, EntityManagerFactory emf, ClaimStore store,
-            DependencyGraph graph) {
+            DependencyGraph graph, List<ClaimListener> listeners) {
         if (!settings.enabled()) {
             LOG.log(System.Logger.Level.WARNING, "ConflictGuard is disabled (" + ConfigKeys.ENABLED + "=false): every"
                     + " claim succeeds without touching a store, so operations are NOT protected from each other");
-            return new DefaultConflictGuard(null, settings, List.of(), "disabled", graph);
+            return new DefaultConflictGuard(null, settings, List.of(), "disabled", graph, listeners);
         }
         List<AutoCloseable> owned = new ArrayList<>();
         try {
@@ -69,7 +71,7 @@ public final class Bootstrap {
             }
             String description = store.description() + ", lease " + settings.lease();
             LOG.log(System.Logger.Level.INFO, "ConflictGuard uses the " + description + " (" + why + ")");
-            return new DefaultConflictGuard(store, settings, owned, description, graph);
+            return new DefaultConflictGuard(store, settings, owned, description, graph, listeners);
         } catch (RuntimeException | Error e) {
             DefaultConflictGuard.closeAll(owned);
             throw e;

@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ScheduledFuture;
 import org.conflictguard.Claim;
+import org.conflictguard.ClaimEvent;
 import org.conflictguard.ClaimRequest;
 import org.conflictguard.ReleaseOutcome;
 import org.conflictguard.Row;
@@ -120,6 +121,7 @@ final class DefaultClaim implements Claim {
         }
         lost = true;
         renewal.cancel();
+        guard.fire(new ClaimEvent(ClaimEvent.Kind.LOST, operationId, label, rows, List.of()));
         LOG.log(System.Logger.Level.WARNING, "Operation '" + operationId + "'" + (label == null ? "" : " (" + label + ")")
                 + " lost its claim on " + rows.size() + " row(s): the lease lapsed before it was renewed");
         return false;
@@ -135,9 +137,11 @@ final class DefaultClaim implements Claim {
         } else {
             int removed = store.release(operationId, token);
             released = new ReleaseOutcome(removed, rows.size() - removed);
-            if (removed < rows.size()) {
+            if (removed < rows.size() && !lost) {
                 lost = true;
+                guard.fire(new ClaimEvent(ClaimEvent.Kind.LOST, operationId, label, rows, List.of()));
             }
+            guard.fire(new ClaimEvent(ClaimEvent.Kind.RELEASED, operationId, label, rows, List.of()));
         }
         renewal.cancel();
         return released;

@@ -6,12 +6,17 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.conflictguard.Claim;
+import org.conflictguard.ClaimEvent;
 import org.conflictguard.ClaimRequest;
 import org.conflictguard.ClaimResult;
 import org.conflictguard.ClaimedRowException;
@@ -21,6 +26,7 @@ import org.conflictguard.InvalidClaimException;
 import org.conflictguard.Row;
 import org.conflictguard.RowClaim;
 import org.conflictguard.SweepSummary;
+import org.conflictguard.spi.ClaimListener;
 import org.conflictguard.spi.ClaimOutcome;
 import org.conflictguard.spi.ClaimSpec;
 import org.conflictguard.spi.ClaimStore;
@@ -38,11 +44,13 @@ final class DefaultConflictGuard implements ConflictGuard {
     private final Set<DefaultClaim.Renewal> renewals = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final DependencyGraph graph;
+    private final List<ClaimListener> listeners;
 
     DefaultConflictGuard(ClaimStore store, Settings settings, List<AutoCloseable> owned, String description,
-            DependencyGraph graph) {
+            DependencyGraph graph, List<ClaimListener> listeners) {
         this.store = store;
         this.graph = graph;
+        this.listeners = List.copyOf(listeners);
         this.defaultLease = settings.lease();
         this.owned = List.copyOf(owned);
         this.description = description;
@@ -78,10 +86,23 @@ final class DefaultConflictGuard implements ConflictGuard {
             return ClaimResult.claimed(new DefaultClaim(this, null, request, rows, 0, now, now.plus(lease), lease,
                     System.nanoTime()));
         }
+        ClaimSpec spec = new ClaimSpec(request.operationId(), request.label(), request.user(), rows, lease);
+        long deadline = System.nanoTime() + (request.waitUpTo() == null ? 0 : request.waitUpTo().toNanos());
         long sent = System.nanoTime();
-        ClaimOutcome outcome = store.claim(new ClaimSpec(request.operationId(), request.label(), request.user(), rows,
-                lease));
+        ClaimOutcome outcome = store.claim(spec);
+        while (!outcome.isGranted() && deadline - System.nanoTime() > 0) {
+            try {
+                store.awaitRelease(Duration.ofNanos(deadline - System.nanoTime()));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            sent = System.nanoTime();
+            outcome = store.claim(spec);
+        }
         if (!outcome.isGranted()) {
+            fire(new ClaimEvent(ClaimEvent.Kind.CONFLICT, request.operationId(), request.label(), rows,
+                    outcome.conflicts()));
             return ClaimResult.conflict(outcome.conflicts());
         }
         DefaultClaim claim = new DefaultClaim(this, store, request, rows, outcome.token(), outcome.since(),
@@ -90,7 +111,42 @@ final class DefaultConflictGuard implements ConflictGuard {
         renewals.add(renewal);
         long every = Math.max(1, lease.toMillis() / 3);
         renewal.schedule(scheduler.scheduleWithFixedDelay(renewal, every, every, TimeUnit.MILLISECONDS));
+        fire(new ClaimEvent(ClaimEvent.Kind.CLAIMED, claim.operationId(), claim.label(), rows, List.of()));
         return ClaimResult.claimed(claim);
+    }
+
+    @Override
+    public Optional<Claim> current() {
+        return Optional.ofNullable(OperationContext.current());
+    }
+
+    @Override
+    public Executor propagating(Executor executor) {
+        Objects.requireNonNull(executor, "executor");
+        return task -> {
+            List<DefaultClaim> bound = OperationContext.snapshot();
+            executor.execute(() -> {
+                List<Claim.Binding> bindings = new ArrayList<>(bound.size());
+                bound.forEach(claim -> bindings.add(claim.bind()));
+                try {
+                    task.run();
+                } finally {
+                    for (int i = bindings.size() - 1; i >= 0; i--) {
+                        bindings.get(i).close();
+                    }
+                }
+            });
+        };
+    }
+
+    void fire(ClaimEvent event) {
+        for (ClaimListener listener : listeners) {
+            try {
+                listener.on(event);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "Claim listener " + listener + " failed on " + event.kind(), e);
+            }
+        }
     }
 
     @Override

@@ -39,6 +39,16 @@ final class OperationContext {
         return null;
     }
 
+    /** The claims bound now, outermost first. */
+    static java.util.List<DefaultClaim> snapshot() {
+        Deque<DefaultClaim> bound = BOUND.get();
+        java.util.List<DefaultClaim> copy = java.util.List.copyOf(bound);
+        if (bound.isEmpty()) {
+            BOUND.remove();
+        }
+        return copy;
+    }
+
     /** The innermost bound claim, or null. */
     static DefaultClaim current() {
         Deque<DefaultClaim> bound = BOUND.get();

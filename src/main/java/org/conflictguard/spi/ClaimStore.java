@@ -66,6 +66,20 @@ public interface ClaimStore {
     /** Removes claims whose lease lapsed. */
     SweepSummary sweep();
 
+    /**
+     * Waits until some claim of this namespace may have been released, or {@code timeout}
+     * passed, whichever is first; used by claims that wait for their rows. May return early.
+     * The default polls: it sleeps up to 250 ms.
+     *
+     * @throws InterruptedException if the thread is interrupted while waiting
+     */
+    default void awaitRelease(Duration timeout) throws InterruptedException {
+        long millis = Math.min(250, timeout.toMillis());
+        if (millis > 0) {
+            Thread.sleep(millis);
+        }
+    }
+
     /** A short description for logs, e.g. {@code redis redis://127.0.0.1:6379, namespace 'app'}. */
     String description();
 }

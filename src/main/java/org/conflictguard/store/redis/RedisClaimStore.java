@@ -45,6 +45,10 @@ public final class RedisClaimStore implements ClaimStore {
     private static final String SCRIPT = loadScript();
     private static final int SWEEP_BATCH = 200;
 
+    private final RedissonClient client;
+    private final Object releases = new Object();
+    private long releaseCount;
+    private volatile boolean subscribed;
     private final RScript script;
     private final String prefix;
     private final List<Object> keys;
@@ -52,6 +56,7 @@ public final class RedisClaimStore implements ClaimStore {
     private volatile String sha;
 
     private RedisClaimStore(RedissonClient client, String namespace) {
+        this.client = client;
         this.script = client.getScript(StringCodec.INSTANCE);
         this.prefix = "{" + namespace + "}";
         this.keys = List.of(prefix + ":fence");
@@ -147,6 +152,37 @@ public final class RedisClaimStore implements ClaimStore {
             more = number(reply.get(2)) == 1;
         }
         return new SweepSummary(claims, rows);
+    }
+
+    /** Woken by the {@code {namespace}:released} channel the script publishes to; at most 250 ms per call. */
+    @Override
+    public void awaitRelease(Duration timeout) throws InterruptedException {
+        subscribe();
+        long millis = Math.min(250, timeout.toMillis());
+        synchronized (releases) {
+            long seen = releaseCount;
+            long until = System.nanoTime() + millis * 1_000_000L;
+            while (releaseCount == seen && until - System.nanoTime() > 0) {
+                releases.wait(Math.max(1, (until - System.nanoTime()) / 1_000_000L));
+            }
+        }
+    }
+
+    private void subscribe() {
+        if (!subscribed) {
+            synchronized (releases) {
+                if (!subscribed) {
+                    client.getTopic(prefix + ":released", StringCodec.INSTANCE).addListener(String.class,
+                            (channel, token) -> {
+                                synchronized (releases) {
+                                    releaseCount++;
+                                    releases.notifyAll();
+                                }
+                            });
+                    subscribed = true;
+                }
+            }
+        }
     }
 
     @Override

@@ -116,6 +116,8 @@ local function drop_claim(token, op, packed)
   end
   redis.call('DEL', claim_key(token))
   redis.call('ZREM', P .. ':leases', token)
+  -- Wakes claims waiting for rows (channel, not a key).
+  redis.call('PUBLISH', P .. ':released', token)
   if redis.call('HGET', P .. ':ops', op) == token then
     redis.call('HDEL', P .. ':ops', op)
   end

@@ -1,0 +1,214 @@
+package org.conflictguard.cdi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import jakarta.persistence.EntityManager;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.conflictguard.Claim;
+import org.conflictguard.ClaimConflictException;
+import org.conflictguard.ClaimEvent;
+import org.conflictguard.ClaimedRowException;
+import org.conflictguard.ConflictGuard;
+import org.conflictguard.Row;
+import org.conflictguard.graph.Milestone;
+import org.conflictguard.graph.Project;
+import org.conflictguard.graph.Task;
+import org.conflictguard.spi.ClaimStore;
+import org.conflictguard.support.TestDatabase;
+import org.jboss.weld.environment.se.Weld;
+import org.jboss.weld.environment.se.WeldContainer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The {@code @Guarded} interceptor, producer, events and async paths in a real CDI container
+ * (Weld SE) on a real Hibernate unit. Subclassed per store.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+public abstract class GuardedInterceptorTest {
+
+    protected TestDatabase db;
+    private WeldContainer container;
+    private TrackerService service;
+    private ConflictGuard guard;
+    private final ExecutorService callers = Executors.newCachedThreadPool();
+
+    /** A claim store for this suite. */
+    protected abstract ClaimStore newStore(String namespace);
+
+    @BeforeAll
+    void start() {
+        db = TestDatabase.create(TestDatabase.Kind.H2);
+        TestBeans.tracker = db.unit("tracker");
+        TestBeans.store = newStore("cdi" + Long.toHexString(System.nanoTime()));
+        EntityManager em = TestBeans.tracker.createEntityManager();
+        em.getTransaction().begin();
+        Project p1 = new Project(1, "apollo");
+        Project p2 = new Project(2, "gemini");
+        Milestone m10 = new Milestone(10, "design", p1);
+        Milestone m20 = new Milestone(20, "other", p2);
+        List.of(p1, p2, m10, m20).forEach(em::persist);
+        em.persist(new Task(1, "one", m10));
+        em.persist(new Task(2, "two", m10));
+        em.persist(new Task(4, "four", m20));
+        em.getTransaction().commit();
+        em.close();
+        container = new Weld().disableDiscovery()
+                .addBeanClasses(ConflictGuardProducer.class, GuardedInvocations.class, GuardedInterceptor.class,
+                        TrackerService.class, TestBeans.class)
+                .initialize();
+        service = container.select(TrackerService.class).get();
+        guard = container.select(ConflictGuard.class).get();
+    }
+
+    @AfterAll
+    void stop() {
+        callers.shutdownNow();
+        container.close();
+        db.close();
+    }
+
+    @BeforeEach
+    void reset() {
+        TestBeans.EVENTS.clear();
+        TrackerService.entered = new CountDownLatch(1);
+        TrackerService.proceed = new CountDownLatch(0);
+    }
+
+    @Test
+    void aBulkMethodClaimsTheTreeOthersAreRefusedAndEditsPassAgainAfterItReturns() throws Exception {
+        TrackerService.proceed = new CountDownLatch(1);
+        Future<Integer> running = callers.submit(() -> service.archive(1L));
+        assertThat(TrackerService.entered.await(30, TimeUnit.SECONDS)).isTrue();
+
+        assertThat(guard.claimsOf(TrackerService.currentOperation)).extracting(c -> c.row())
+                .contains(Row.of("Project", 1), Row.of("Milestone", 10), Row.of("Task", 1), Row.of("Task", 2),
+                        Row.of("Task", 4));
+        ClaimedRowException refused = refusal(() -> service.inTransaction(em -> em.find(Task.class, 2L).title = "x"));
+        assertThat(refused.holder().label()).isEqualTo("archive-project");
+        assertThat(refused.holder().operationId()).isEqualTo(TrackerService.currentOperation);
+        assertThat(refusal(() -> service.inTransaction(
+                em -> em.persist(new Task(50, "new", em.find(Milestone.class, 10L))))).write())
+                .isEqualTo(ClaimedRowException.Write.PERSIST);
+        assertThatThrownBy(() -> service.renameTasks(List.of(taskRef(1)), "competing"))
+                .isInstanceOf(ClaimConflictException.class).hasMessageContaining("'archive-project'");
+
+        TrackerService.proceed.countDown();
+        assertThat(running.get(30, TimeUnit.SECONDS)).isEqualTo(1);
+        assertThat(title(2)).isEqualTo("archived 2");
+        service.renameTasks(List.of(taskRef(2)), "after");
+        assertThat(title(2)).isEqualTo("after");
+        assertThat(guard.inspect(List.of(Row.of("Project", 1), Row.of("Task", 2)))).isEmpty();
+        assertThat(TestBeans.EVENTS).extracting(ClaimEvent::kind).contains(ClaimEvent.Kind.CLAIMED,
+                ClaimEvent.Kind.CONFLICT, ClaimEvent.Kind.RELEASED);
+    }
+
+    @Test
+    void aMethodThatThrowsReleasesItsClaim() {
+        assertThatThrownBy(() -> service.failHalfway(2L)).isInstanceOf(IllegalStateException.class).hasMessage("boom");
+        assertThat(guard.inspect(List.of(Row.of("Project", 2), Row.of("Task", 4)))).isEmpty();
+    }
+
+    @Test
+    void aCompletionStageKeepsItsClaimUntilItCompletesEvenExceptionally() throws Exception {
+        CompletableFuture<String> finish = new CompletableFuture<>();
+        CompletionStage<String> stage = service.archiveLater(2L, finish);
+        assertThat(guard.inspect(List.of(Row.of("Task", 4)))).hasSize(1);
+        assertThat(refusal(() -> service.inTransaction(em -> em.find(Task.class, 4L).title = "x")).holder().label())
+                .isEqualTo("async-archive");
+
+        finish.completeExceptionally(new IllegalStateException("job failed"));
+        assertThatThrownBy(() -> stage.toCompletableFuture().get(30, TimeUnit.SECONDS))
+                .hasRootCauseMessage("job failed");
+        assertThat(guard.inspect(List.of(Row.of("Task", 4)))).isEmpty();
+
+        CompletableFuture<String> ok = new CompletableFuture<>();
+        CompletionStage<String> second = service.archiveLater(2L, ok);
+        ok.complete("fine");
+        assertThat(second.toCompletableFuture().get(30, TimeUnit.SECONDS)).isEqualTo("fine");
+        assertThat(guard.inspect(List.of(Row.of("Task", 4)))).isEmpty();
+    }
+
+    @Test
+    void aGuardedCallInsideAnOperationOverItsRowsRunsUnderIt() {
+        String[] ops = service.outerThenInner(1L, 1L).split("/");
+        assertThat(ops[0]).isEqualTo(ops[1]);
+        assertThat(title(1)).isEqualTo("inner");
+        assertThat(guard.inspect(List.of(Row.of("Task", 1)))).isEmpty();
+    }
+
+    @Test
+    void workOnAPropagatingExecutorRunsAsTheOperation() throws Exception {
+        assertThat(service.renameOnWorker(2L, 4L)).isEqualTo("done");
+        assertThat(title(4)).isEqualTo("from a worker");
+    }
+
+    @Test
+    void theWaitPolicyProceedsOnceTheHolderReleasesAndTimesOutOtherwise() throws Exception {
+        Claim holder = guard.claim(List.of(Row.of("Project", 2))).orElseThrow();
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> service.waitBriefly(2L)).isInstanceOf(ClaimConflictException.class);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(900), Duration.ofSeconds(5));
+
+        CountDownLatch waiting = new CountDownLatch(1);
+        Future<String> waiter = callers.submit(() -> {
+            waiting.countDown();
+            return service.waitForProject(2L);
+        });
+        waiting.await();
+        assertThat(waiter.isDone()).isFalse();
+        holder.release();
+        assertThat(waiter.get(30, TimeUnit.SECONDS)).isNotEqualTo(holder.operationId());
+    }
+
+    @Test
+    void aWaitTimeoutWithoutTheWaitPolicyIsRejectedNamingTheMethod() {
+        assertThatThrownBy(() -> service.misconfigured(1L)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("TrackerService.misconfigured: @Guarded(waitSeconds = 5) has no effect without"
+                        + " onConflict = WAIT");
+    }
+
+    private String title(long task) {
+        EntityManager em = TestBeans.tracker.createEntityManager();
+        try {
+            return em.find(Task.class, task).title;
+        } finally {
+            em.close();
+        }
+    }
+
+    private Task taskRef(long id) {
+        EntityManager em = TestBeans.tracker.createEntityManager();
+        try {
+            return em.find(Task.class, id);
+        } finally {
+            em.close();
+        }
+    }
+
+    private static ClaimedRowException refusal(Runnable write) {
+        try {
+            write.run();
+        } catch (RuntimeException e) {
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof ClaimedRowException refused) {
+                    return refused;
+                }
+            }
+            throw e;
+        }
+        throw new AssertionError("the write was not refused");
+    }
+}
