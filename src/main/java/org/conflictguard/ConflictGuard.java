@@ -113,6 +113,20 @@ public interface ConflictGuard extends AutoCloseable {
      */
     java.util.concurrent.Executor propagating(java.util.concurrent.Executor executor);
 
+    /**
+     * Claims the request's rows on this thread, then runs {@code work} on {@code executor} (for
+     * example a {@code ManagedExecutorService}) with the claim bound, and releases the claim
+     * when the work ends, before the returned future completes.
+     *
+     * @return the work's outcome, completed after the release
+     * @throws ClaimConflictException if rows are held by others; nothing was submitted
+     * @throws java.util.concurrent.RejectedExecutionException if the executor refuses the work;
+     *     the claim is then released
+     * @throws StoreException if the store cannot be reached
+     */
+    <T> java.util.concurrent.CompletableFuture<T> submit(ClaimRequest request, java.util.concurrent.Executor executor,
+            java.util.concurrent.Callable<T> work);
+
     /** The store in use and its settings, as logged at startup. */
     String description();
 

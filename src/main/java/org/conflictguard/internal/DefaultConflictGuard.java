@@ -11,6 +11,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -137,6 +139,39 @@ final class DefaultConflictGuard implements ConflictGuard {
                 }
             });
         };
+    }
+
+    @Override
+    public <T> CompletableFuture<T> submit(ClaimRequest request, Executor executor, Callable<T> work) {
+        Objects.requireNonNull(executor, "executor");
+        Objects.requireNonNull(work, "work");
+        Claim claim = claim(request).orElseThrow();
+        CompletableFuture<T> result = new CompletableFuture<>();
+        try {
+            executor.execute(() -> {
+                T value = null;
+                Throwable failure = null;
+                try (Claim.Binding bound = claim.bind()) {
+                    value = work.call();
+                } catch (Throwable t) {
+                    failure = t;
+                }
+                try {
+                    claim.close();
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.WARNING, "Could not release " + claim + "; it lapses with its lease", e);
+                }
+                if (failure != null) {
+                    result.completeExceptionally(failure);
+                } else {
+                    result.complete(value);
+                }
+            });
+        } catch (RuntimeException rejected) {
+            claim.close();
+            throw rejected;
+        }
+        return result;
     }
 
     void fire(ClaimEvent event) {

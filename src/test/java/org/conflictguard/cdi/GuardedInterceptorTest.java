@@ -24,6 +24,7 @@ import org.conflictguard.graph.Project;
 import org.conflictguard.graph.Task;
 import org.conflictguard.spi.ClaimStore;
 import org.conflictguard.support.TestDatabase;
+import static org.conflictguard.support.Writes.refusal;
 import org.jboss.weld.environment.se.Weld;
 import org.jboss.weld.environment.se.WeldContainer;
 import org.junit.jupiter.api.AfterAll;
@@ -196,19 +197,5 @@ public abstract class GuardedInterceptorTest {
         } finally {
             em.close();
         }
-    }
-
-    private static ClaimedRowException refusal(Runnable write) {
-        try {
-            write.run();
-        } catch (RuntimeException e) {
-            for (Throwable t = e; t != null; t = t.getCause()) {
-                if (t instanceof ClaimedRowException refused) {
-                    return refused;
-                }
-            }
-            throw e;
-        }
-        throw new AssertionError("the write was not refused");
     }
 }

@@ -18,6 +18,7 @@ import org.conflictguard.Guarded;
 import org.conflictguard.OnConflict;
 import org.conflictguard.graph.Project;
 import org.conflictguard.graph.Task;
+import org.conflictguard.support.Writes;
 
 /** An application service guarded with the interceptor. */
 @ApplicationScoped
@@ -99,16 +100,6 @@ public class TrackerService {
     }
 
     void inTransaction(Consumer<EntityManager> work) {
-        EntityManager em = units.createEntityManager();
-        try {
-            em.getTransaction().begin();
-            work.accept(em);
-            em.getTransaction().commit();
-        } finally {
-            if (em.getTransaction().isActive()) {
-                em.getTransaction().rollback();
-            }
-            em.close();
-        }
+        Writes.inTransaction(units, work);
     }
 }

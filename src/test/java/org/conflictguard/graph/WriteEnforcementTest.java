@@ -6,11 +6,10 @@ import static org.awaitility.Awaitility.await;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.EntityManagerFactory;
 import java.time.Duration;
-import java.util.Collection;
 import java.util.List;
-import java.util.Set;
 import java.util.function.Consumer;
 import org.conflictguard.Claim;
+import org.conflictguard.ClaimEvent;
 import org.conflictguard.ClaimRequest;
 import org.conflictguard.ClaimedRowException;
 import org.conflictguard.ConfigKeys;
@@ -18,9 +17,10 @@ import org.conflictguard.ConflictGuard;
 import org.conflictguard.ReleaseOutcome;
 import org.conflictguard.Row;
 import org.conflictguard.spi.ClaimStore;
-import org.conflictguard.spi.DependencyResolver;
 import org.conflictguard.support.ObservedStore;
 import org.conflictguard.support.TestDatabase;
+import org.conflictguard.support.Writes;
+import static org.conflictguard.support.Writes.refusal;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -40,6 +40,7 @@ public abstract class WriteEnforcementTest {
     private ObservedStore store;
     private ConflictGuard guard;
     private String namespace;
+    private final List<ClaimEvent> events = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /** A claim store in this namespace. */
     protected abstract ClaimStore newStore(String namespace);
@@ -67,19 +68,8 @@ public abstract class WriteEnforcementTest {
     void startGuard() {
         namespace = "w" + Long.toHexString(System.nanoTime());
         store = new ObservedStore(newStore(namespace));
-        DependencyResolver extra = new DependencyResolver() {
-            @Override
-            public Set<String> entities() {
-                return Set.of("Project");
-            }
-
-            @Override
-            public Collection<Row> dependentsOf(Collection<Row> rows) {
-                // Project 1 shares a task with project 2 in this application.
-                return rows.contains(Row.of("Project", 1)) ? List.of(Row.of("Task", 4)) : List.of();
-            }
-        };
-        guard = ConflictGuard.builder().store(store).dependencies(tracker).resolver(extra)
+        events.clear();
+        guard = ConflictGuard.builder().store(store).dependencies(tracker).resolver(new SharedTaskResolver()).listener(events::add)
                 .setting(ConfigKeys.SWEEP_INTERVAL, "off").build();
     }
 
@@ -164,6 +154,9 @@ public abstract class WriteEnforcementTest {
         } finally {
             store.resumeRenewals();
         }
+        await().atMost(Duration.ofSeconds(10)).until(claim::isLost);
+        assertThat(events).extracting(ClaimEvent::kind).containsSubsequence(ClaimEvent.Kind.CLAIMED,
+                ClaimEvent.Kind.LOST);
         assertThat(claim.release()).isEqualTo(new ReleaseOutcome(1, 0));
         assertThat(title(3)).isNotEqualTo("late");
     }
@@ -176,8 +169,31 @@ public abstract class WriteEnforcementTest {
             assertThat(inner.operationId()).isEqualTo(outer.operationId());
             assertThat(inner.release()).isEqualTo(ReleaseOutcome.NOTHING);
             assertThat(outer.isHeld()).isTrue();
-            assertThat(guard.claim(List.of(Row.of("Task", 1))).claim().operationId())
-                    .isNotEqualTo(outer.operationId());
+            try (Claim unrelated = guard.claim(List.of(Row.of("Task", 1))).orElseThrow()) {
+                assertThat(unrelated.operationId()).isNotEqualTo(outer.operationId());
+            }
+        }
+    }
+
+    @Test
+    void workSubmittedThroughTheGuardRunsAsTheOperationAndReleasesWhenDone() throws Exception {
+        java.util.concurrent.ExecutorService executor = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.CompletableFuture<String> done = guard.submit(ClaimRequest.builder().label("async")
+                    .row("Milestone", 11).build(), executor, () -> {
+                        go.await();
+                        inTransaction(em -> em.find(Task.class, 3L).title = "from the worker");
+                        return "ok";
+                    });
+            assertThat(refusal(() -> inTransaction(em -> em.find(Task.class, 3L).title = "meanwhile")).holder()
+                    .label()).isEqualTo("async");
+            go.countDown();
+            assertThat(done.get(30, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("ok");
+            assertThat(guard.inspect(List.of(Row.of("Milestone", 11), Row.of("Task", 3)))).isEmpty();
+            assertThat(title(3)).isEqualTo("from the worker");
+        } finally {
+            executor.shutdownNow();
         }
     }
 
@@ -189,17 +205,7 @@ public abstract class WriteEnforcementTest {
     }
 
     private void inTransaction(Consumer<EntityManager> work) {
-        EntityManager em = tracker.createEntityManager();
-        try {
-            em.getTransaction().begin();
-            work.accept(em);
-            em.getTransaction().commit();
-        } finally {
-            if (em.getTransaction().isActive()) {
-                em.getTransaction().rollback();
-            }
-            em.close();
-        }
+        Writes.inTransaction(tracker, work);
     }
 
     private String title(long task) {
@@ -209,19 +215,5 @@ public abstract class WriteEnforcementTest {
         } finally {
             em.close();
         }
-    }
-
-    private static ClaimedRowException refusal(Runnable write) {
-        try {
-            write.run();
-        } catch (RuntimeException e) {
-            for (Throwable t = e; t != null; t = t.getCause()) {
-                if (t instanceof ClaimedRowException refused) {
-                    return refused;
-                }
-            }
-            throw e;
-        }
-        throw new AssertionError("the write was not refused");
     }
 }

@@ -119,6 +119,8 @@ class DependencyGraphTest {
                 + " an association; name the entity its value refers to with entity=");
         assertBad("bad-collection-path", "Entity 'CollectionPath': @DependsOn(\"children\"): 'children' is a"
                 + " collection");
+        assertBad("bad-composite-id", "Entity 'CompositeId' has a composite id; the dependency graph follows entities"
+                + " with a single id attribute only");
     }
 
     @Test

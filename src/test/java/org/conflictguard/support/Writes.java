@@ -1,0 +1,43 @@
+package org.conflictguard.support;
+
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.EntityManagerFactory;
+import java.util.function.Consumer;
+import org.conflictguard.ClaimedRowException;
+
+/** Writes through JPA in their own transaction, and what the entity listener said of them. */
+public final class Writes {
+
+    private Writes() {
+    }
+
+    /** Runs {@code work} in a new transaction of {@code unit}, rolled back if it fails. */
+    public static void inTransaction(EntityManagerFactory unit, Consumer<EntityManager> work) {
+        EntityManager em = unit.createEntityManager();
+        try {
+            em.getTransaction().begin();
+            work.accept(em);
+            em.getTransaction().commit();
+        } finally {
+            if (em.getTransaction().isActive()) {
+                em.getTransaction().rollback();
+            }
+            em.close();
+        }
+    }
+
+    /** The refusal a write met, wherever the provider wrapped it; fails if the write passed. */
+    public static ClaimedRowException refusal(Runnable write) {
+        try {
+            write.run();
+        } catch (RuntimeException e) {
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof ClaimedRowException refused) {
+                    return refused;
+                }
+            }
+            throw e;
+        }
+        throw new AssertionError("the write was not refused");
+    }
+}
