@@ -12,6 +12,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
@@ -87,6 +88,11 @@ public final class TestDatabase implements AutoCloseable {
         return db;
     }
 
+    /** The JDBC URL, user and password of this database, for another process. */
+    public List<String> connection() {
+        return List.of(url, user, password);
+    }
+
     /** Which database this is. */
     public Kind kind() {
         return kind;
@@ -107,6 +113,15 @@ public final class TestDatabase implements AutoCloseable {
             props.put("hibernate.connection.pool_size", "40");
             return Persistence.createEntityManagerFactory(n, props);
         });
+    }
+
+    /** A new persistence unit of the test persistence.xml on this database, with JDBC URL parameters added; the caller closes it. */
+    public EntityManagerFactory newUnit(String name, String urlParameters) {
+        Map<String, Object> props = new HashMap<>();
+        props.put("jakarta.persistence.jdbc.url", url + (url.contains("?") ? "&" : "?") + urlParameters);
+        props.put("jakarta.persistence.jdbc.user", user);
+        props.put("jakarta.persistence.jdbc.password", password);
+        return Persistence.createEntityManagerFactory(name, props);
     }
 
     /** Runs a {@code SELECT COUNT(*) ...} with one string parameter. */

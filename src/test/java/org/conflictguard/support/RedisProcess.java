@@ -1,0 +1,151 @@
+package org.conflictguard.support;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+
+/**
+ * A real {@code redis-server} process on a loopback port, that tests start, kill and restart:
+ * the binary on the PATH, or the one shipped in the embedded-redis jar.
+ */
+public final class RedisProcess implements AutoCloseable {
+
+    /** The redis-server binaries the embedded-redis jar ships, by {@code os.name}/{@code os.arch}. */
+    private static final Map<String, String> EMBEDDED_BINARIES = Map.of(
+            "linux/amd64", "/redis-server-6.2.6-v5-linux-amd64",
+            "linux/aarch64", "/redis-server-6.2.7-linux-arm64",
+            "mac os x/x86_64", "/redis-server-6.2.6-v5-darwin-amd64",
+            "mac os x/aarch64", "/redis-server-6.2.6-v5-darwin-arm64");
+    private static Path binary;
+    private static String origin;
+
+    private final int port;
+    private final List<String> extraArgs;
+    private final Path dir;
+    private Process process;
+
+    private RedisProcess(int port, List<String> extraArgs) throws IOException {
+        this.port = port;
+        this.extraArgs = List.copyOf(extraArgs);
+        this.dir = Files.createTempDirectory("conflictguard-redis-" + port);
+    }
+
+    /** Starts a Redis that keeps nothing on disk, on a free port, with extra arguments. */
+    public static RedisProcess start(String... extraArgs) {
+        try {
+            RedisProcess redis = new RedisProcess(freePort(), List.of(extraArgs));
+            redis.startProcess();
+            return redis;
+        } catch (IOException e) {
+            throw new IllegalStateException("Could not start redis-server", e);
+        }
+    }
+
+    /** Where the binary came from, for reports. */
+    public static synchronized String origin() {
+        binary();
+        return origin;
+    }
+
+    /** The port. */
+    public int port() {
+        return port;
+    }
+
+    /** {@code redis://127.0.0.1:port}. */
+    public String address() {
+        return "redis://127.0.0.1:" + port;
+    }
+
+    /** Kills the process at once (SIGKILL), losing everything it held. */
+    public void kill() {
+        if (process != null) {
+            process.destroyForcibly();
+            try {
+                process.waitFor(20, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            process = null;
+        }
+    }
+
+    /** Starts it again on the same port, empty. */
+    public void restart() {
+        kill();
+        try {
+            startProcess();
+        } catch (IOException e) {
+            throw new IllegalStateException("Could not restart redis-server on port " + port, e);
+        }
+    }
+
+    @Override
+    public void close() {
+        kill();
+    }
+
+    private void startProcess() throws IOException {
+        List<String> command = new ArrayList<>(List.of(binary().toString(), "--port", Integer.toString(port), "--bind",
+                "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir.toString()));
+        command.addAll(extraArgs);
+        Path log = dir.resolve("redis.log");
+        Process started = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(log.toFile()).start();
+        process = started;
+        Runtime.getRuntime().addShutdownHook(new Thread(started::destroyForcibly));
+        Awaitility.await("redis-server on port " + port + " (log: " + log + ")").atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(50)).until(() -> {
+                    if (!started.isAlive()) {
+                        throw new IllegalStateException("redis-server exited: " + Files.readString(log));
+                    }
+                    return TestRedis.answersPing("127.0.0.1", port);
+                });
+    }
+
+    /** The redis-server binary: on the PATH, else extracted from the embedded-redis jar. */
+    static synchronized Path binary() {
+        if (binary != null) {
+            return binary;
+        }
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
+            Path candidate = Path.of(dir, "redis-server");
+            if (Files.isExecutable(candidate)) {
+                origin = "redis-server from the PATH";
+                return binary = candidate;
+            }
+        }
+        String platform = System.getProperty("os.name").toLowerCase(Locale.ROOT) + "/" + System.getProperty("os.arch");
+        String resource = EMBEDDED_BINARIES.getOrDefault(platform, "/none-for-" + platform);
+        try (InputStream in = RedisProcess.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("No redis-server on the PATH and no bundled redis-server binary for "
+                        + platform + "; install redis-server or point REDIS_URL at a Redis");
+            }
+            Path extracted = Files.createTempFile("conflictguard-redis-server", "");
+            Files.copy(in, extracted, StandardCopyOption.REPLACE_EXISTING);
+            extracted.toFile().setExecutable(true);
+            extracted.toFile().deleteOnExit();
+            origin = "redis-server binary from the embedded-redis jar";
+            return binary = extracted;
+        } catch (IOException e) {
+            throw new IllegalStateException("Could not extract the bundled redis-server", e);
+        }
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+}
