@@ -64,6 +64,9 @@ public abstract class ClaimStoreContractTest {
     /** Removes whatever the namespace left in the store, even the token counter. */
     protected abstract void dropNamespace(String namespace);
 
+    /** Everything the store keeps for this namespace, as text that changes if any byte does. */
+    protected abstract String snapshot(String namespace);
+
     /** How long the fuzz test runs. */
     protected Duration fuzzDuration() {
         return Duration.ofSeconds(Long.getLong("conflictguard.fuzz.seconds", 3));
@@ -490,6 +493,53 @@ public abstract class ClaimStoreContractTest {
             assertThat(claim.isHeld()).isTrue();
             assertThat(claim.release()).isEqualTo(ReleaseOutcome.NOTHING);
         }
+    }
+
+    @Test
+    void anotherNamespaceNeverSeesTheseClaimsNorCanReleaseThem() {
+        String otherNamespace = namespace + "x";
+        try (ConflictGuard other = ConflictGuard.builder().store(newStore(otherNamespace))
+                .setting(ConfigKeys.SWEEP_INTERVAL, "off").build();
+                Claim mine = guard.claim(ClaimRequest.builder().operationId("shared-op").row("Task", 1).build())
+                        .orElseThrow()) {
+            assertThat(other.inspect(List.of(Row.of("Task", 1)))).isEmpty();
+            assertThat(other.claimsOf("shared-op")).isEmpty();
+            assertThat(other.forceRelease("shared-op")).isZero();
+            try (Claim theirs = other.claim(ClaimRequest.builder().operationId("shared-op").row("Task", 1).build())
+                    .orElseThrow()) {
+                assertThat(guard.inspect(List.of(Row.of("Task", 1))).get(Row.of("Task", 1)).since())
+                        .isEqualTo(mine.since());
+                assertThat(theirs.isHeld()).isTrue();
+            }
+            assertThat(mine.isHeld()).isTrue();
+        } finally {
+            dropNamespace(otherNamespace);
+        }
+    }
+
+    @Test
+    void rejectedInputLeavesTheStoreExactlyAsItWas() {
+        // A long lease: no renewal may change the store while the snapshot is compared.
+        Claim held = guard.claim(ClaimRequest.builder().operationId("keeper").label("l").row("Task", 1).row("Task", 2)
+                .lease(Duration.ofDays(1)).build()).orElseThrow();
+        String before = snapshot(namespace);
+        List<Runnable> rejected = List.of(
+                () -> guard.claim((ClaimRequest) null),
+                () -> guard.claim(java.util.Arrays.asList(Row.of("Task", 3), null)),
+                () -> guard.claim(List.of(Row.of("Task", 3), Row.of(" ", 4))),
+                () -> guard.claim(List.of(Row.of("Task", 3), Row.of("Task", "x".repeat(256)))),
+                () -> guard.claim(List.of(Row.of("Task", 3), Row.of("Task", "nul\u0000"))),
+                () -> guard.claim(List.of(Row.of("Task", 3), Row.of("Task", (Object) null))),
+                () -> guard.claim(ClaimRequest.builder().row("Task", 3).lease(java.time.Duration.ZERO).build()),
+                () -> guard.claim(ClaimRequest.builder().operationId("keeper").row("Task", 3).build()),
+                () -> guard.inspect(null),
+                () -> guard.claimsOf(" "),
+                () -> guard.forceRelease(null));
+        for (Runnable call : rejected) {
+            assertThatThrownBy(call::run).isInstanceOfAny(IllegalArgumentException.class, IllegalStateException.class);
+        }
+        assertThat(snapshot(namespace)).isEqualTo(before);
+        held.release();
     }
 
     /** A claim straight through the SPI: nobody renews it, like a holder that stopped. */

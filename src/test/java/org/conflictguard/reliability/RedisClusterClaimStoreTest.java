@@ -47,6 +47,11 @@ class RedisClusterClaimStoreTest extends ClaimStoreContractTest {
     }
 
     @Override
+    protected String snapshot(String namespace) {
+        return org.conflictguard.store.redis.RedisSnapshots.of(client, namespace);
+    }
+
+    @Override
     protected void dropNamespace(String namespace) {
         client.getKeys().deleteByPattern("{" + namespace + "}:*");
     }

@@ -137,6 +137,26 @@ public final class TestDatabase implements AutoCloseable {
         }
     }
 
+    /** Every column of every row a query with one string parameter returns, as text. */
+    public String dump(String sql, String parameter) {
+        try (Connection c = connect(url); var statement = c.prepareStatement(sql)) {
+            statement.setString(1, parameter);
+            StringBuilder out = new StringBuilder();
+            try (ResultSet rs = statement.executeQuery()) {
+                int columns = rs.getMetaData().getColumnCount();
+                while (rs.next()) {
+                    for (int i = 1; i <= columns; i++) {
+                        out.append(rs.getString(i)).append('|');
+                    }
+                    out.append('\n');
+                }
+            }
+            return out.toString();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Runs a statement on this database. */
     public void execute(String sql) {
         try (Connection c = connect(url); Statement statement = c.createStatement()) {

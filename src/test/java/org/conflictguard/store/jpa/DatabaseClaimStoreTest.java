@@ -32,6 +32,12 @@ abstract class DatabaseClaimStoreTest extends ClaimStoreContractTest {
     }
 
     @Override
+    protected String snapshot(String namespace) {
+        return database().dump("SELECT * FROM cg_object_lock WHERE namespace = ? ORDER BY model_name, object_id",
+                namespace);
+    }
+
+    @Override
     protected void dropNamespace(String namespace) {
         database().execute("DELETE FROM cg_object_lock WHERE namespace = '" + namespace + "'");
     }

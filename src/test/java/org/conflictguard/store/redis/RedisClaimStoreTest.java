@@ -25,6 +25,11 @@ class RedisClaimStoreTest extends ClaimStoreContractTest {
     }
 
     @Override
+    protected String snapshot(String namespace) {
+        return RedisSnapshots.of(TestRedis.client(), namespace);
+    }
+
+    @Override
     protected void dropNamespace(String namespace) {
         RKeys keys = TestRedis.client().getKeys();
         keys.deleteByPattern("{" + namespace + "}:*");
