@@ -1,32 +1,48 @@
 package org.conflictguard.reliability;
 
+import jakarta.persistence.EntityManagerFactory;
 import jakarta.persistence.Persistence;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.stream.IntStream;
 import org.conflictguard.Claim;
 import org.conflictguard.ClaimRequest;
+import org.conflictguard.ClaimedRowException;
 import org.conflictguard.ConfigKeys;
 import org.conflictguard.ConflictGuard;
+import org.conflictguard.ReleaseOutcome;
 import org.conflictguard.Row;
+import org.conflictguard.graph.Milestone;
+import org.conflictguard.graph.Project;
+import org.conflictguard.graph.Task;
 import org.conflictguard.spi.ClaimStore;
 import org.conflictguard.store.jpa.JpaClaimStore;
 import org.conflictguard.store.redis.RedisClaimStore;
 import org.conflictguard.support.TestRedis;
+import org.conflictguard.support.Writes;
 
 /**
- * A holder in a process of its own: claims rows, says so on standard output, and keeps its
- * claim (renewing it) until it is killed. Arguments: {@code redis <address> <namespace> <leaseMs>
- * <rows>} or {@code jdbc <url> <user> <password> <namespace> <leaseMs> <rows>}.
+ * A holder in a process of its own. It keeps its entities in an in-memory H2 database of its
+ * own (Project 1, Milestone 10, Tasks 1 to 3), claims Project 1 with its dependents in the shared
+ * store, says {@code CLAIMED <token> <leaseUntil>} on standard output, then answers commands on
+ * standard input until it is killed: {@code WRITE} (a bound write of Task 1: {@code WROTE} or
+ * {@code REFUSED <own claim lost>}), {@code RENEW}, {@code HELD}, {@code RELEASE}. Arguments:
+ * {@code redis <address> <namespace> <leaseMs>} or
+ * {@code jdbc <url> <user> <password> <namespace> <leaseMs>}.
  */
 public final class HolderMain {
+
+    /** The rows the holder claims. */
+    static final List<Row> ROWS = List.of(Row.of("Milestone", 10), Row.of("Project", 1), Row.of("Task", 1),
+            Row.of("Task", 2), Row.of("Task", 3));
 
     private HolderMain() {
     }
 
-    public static void main(String[] args) throws InterruptedException {
+    public static void main(String[] args) throws Exception {
         ClaimStore store;
         int at;
         if (args[0].equals("redis")) {
@@ -38,12 +54,58 @@ public final class HolderMain {
                     "jakarta.persistence.jdbc.password", args[3])), args[4]);
             at = 5;
         }
-        ConflictGuard guard = ConflictGuard.builder().store(store).setting(ConfigKeys.SWEEP_INTERVAL, "off").build();
-        List<Row> rows = IntStream.range(0, Integer.parseInt(args[at + 1])).mapToObj(i -> Row.of("Task", i)).toList();
-        Claim claim = guard.claim(ClaimRequest.builder().operationId("doomed").label("killed-holder")
-                .lease(Duration.ofMillis(Long.parseLong(args[at]))).rows(rows).build()).orElseThrow();
-        System.out.println("CLAIMED " + claim.token());
+        EntityManagerFactory tracker = Persistence.createEntityManagerFactory("tracker",
+                Map.of("jakarta.persistence.jdbc.url", "jdbc:h2:mem:holder;DB_CLOSE_DELAY=-1"));
+        Writes.inTransaction(tracker, em -> {
+            Project project = new Project(1, "p");
+            Milestone milestone = new Milestone(10, "m", project);
+            em.persist(project);
+            em.persist(milestone);
+            for (long t = 1; t <= 3; t++) {
+                em.persist(new Task(t, "t", milestone));
+            }
+        });
+        ConflictGuard guard = ConflictGuard.builder().store(store).dependencies(tracker)
+                .setting(ConfigKeys.SWEEP_INTERVAL, "off").build();
+        Claim claim = guard.claim(ClaimRequest.builder().operationId("holder").label("other-process")
+                .lease(Duration.ofMillis(Long.parseLong(args[at]))).row("Project", 1).build()).orElseThrow();
+        say("CLAIMED " + claim.token() + " " + claim.leaseUntil().toEpochMilli());
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        for (String command = in.readLine(); command != null; command = in.readLine()) {
+            switch (command) {
+                case "WRITE" -> {
+                    try (Claim.Binding bound = claim.bind()) {
+                        // A new title each time: an unchanged entity is not updated and runs no callback.
+                        String title = "by the holder at " + System.nanoTime();
+                        Writes.inTransaction(tracker, em -> em.find(Task.class, 1L).title = title);
+                        say("WROTE");
+                    } catch (RuntimeException e) {
+                        ClaimedRowException refused = findRefusal(e);
+                        say(refused == null ? "FAILED " + e : "REFUSED " + refused.isOwnClaimLost());
+                    }
+                }
+                case "RENEW" -> say("RENEWED " + claim.renew());
+                case "HELD" -> say("HELD " + claim.isHeld());
+                case "RELEASE" -> {
+                    ReleaseOutcome outcome = claim.release();
+                    say("RELEASED " + outcome.released() + " " + outcome.lost());
+                }
+                default -> say("UNKNOWN " + command);
+            }
+        }
+    }
+
+    private static ClaimedRowException findRefusal(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof ClaimedRowException refused) {
+                return refused;
+            }
+        }
+        return null;
+    }
+
+    private static void say(String line) {
+        System.out.println(line);
         System.out.flush();
-        new CountDownLatch(1).await();
     }
 }
