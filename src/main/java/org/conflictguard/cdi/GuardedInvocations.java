@@ -140,6 +140,11 @@ public class GuardedInvocations {
             }
             return Row.of(entityName(value.getClass()), units.get().getPersistenceUnitUtil().getIdentifier(value));
         }
+        if (entity != void.class && !entity.isAnnotationPresent(Entity.class)) {
+            throw new IllegalArgumentException(where(method) + ": " + entity.getName() + " named by @Guarded(entity = ...)"
+                    + " or @ClaimTarget(entity = ...) is not a JPA entity (no @Entity); name the entity class the ids"
+                    + " belong to");
+        }
         if (entity == void.class) {
             throw new IllegalArgumentException(where(method) + ": @ClaimTarget parameter " + index + " holds ids ("
                     + value.getClass().getSimpleName() + "), but neither @ClaimTarget(entity = ...) nor @Guarded(entity"

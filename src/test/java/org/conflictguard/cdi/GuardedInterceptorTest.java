@@ -181,6 +181,13 @@ public abstract class GuardedInterceptorTest {
                         + " onConflict = WAIT");
     }
 
+    @Test
+    void anEntityClassThatIsNotAnEntityIsRejectedNamingTheMethod() {
+        assertThatThrownBy(() -> service.notAnEntity(1L)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("TrackerService.notAnEntity: java.lang.String named by @Guarded(entity = ...) or"
+                        + " @ClaimTarget(entity = ...) is not a JPA entity");
+    }
+
     private String title(long task) {
         EntityManager em = TestBeans.tracker.createEntityManager();
         try {

@@ -87,6 +87,10 @@ public class TrackerService {
         return "ran";
     }
 
+    @Guarded(entity = String.class)
+    public void notAnEntity(@ClaimTarget long id) {
+    }
+
     @Guarded(entity = Project.class, waitSeconds = 5)
     public void misconfigured(@ClaimTarget long projectId) {
     }

@@ -450,6 +450,18 @@ public abstract class ClaimStoreContractTest {
     }
 
     @Test
+    void hostileLabelsAndUsersAreStoredAsGiven() {
+        String label = "'; DELETE FROM cg_object_lock; -- {x} \\ \" %_* \u65e5";
+        String user = "redis.call('FLUSHALL') ]] --";
+        try (Claim claim = guard.claim(ClaimRequest.builder().label(label).user(user).row("Task", 1).build())
+                .orElseThrow()) {
+            Holder holder = guard.inspect(List.of(Row.of("Task", 1))).get(Row.of("Task", 1));
+            assertThat(holder.label()).isEqualTo(label);
+            assertThat(holder.user()).isEqualTo(user);
+        }
+    }
+
+    @Test
     void duplicateRowsAreClaimedOnce() {
         ClaimRequest request = ClaimRequest.builder().row("Task", 7).row("Task", "7").row("Task", 7L)
                 .rows(List.of(Row.of("Task", 7))).build();

@@ -17,6 +17,7 @@ import org.conflictguard.InvalidClaimException;
 import org.conflictguard.Row;
 import org.conflictguard.graph.Comment;
 import org.conflictguard.graph.Milestone;
+import org.conflictguard.graph.Node;
 import org.conflictguard.graph.Project;
 import org.conflictguard.graph.Risk;
 import org.conflictguard.graph.Task;
@@ -55,6 +56,11 @@ class DependencyGraphTest {
         em.persist(new Task(2000, "elsewhere", m20));
         em.persist(new Risk(1, "late", m10));
         em.persist(new Risk(2, "elsewhere", m20));
+        Node first = new Node(1, null);
+        Node second = new Node(2, first);
+        em.persist(first);
+        em.persist(second);
+        first.parent = second;
         em.getTransaction().commit();
         em.close();
     }
@@ -101,6 +107,14 @@ class DependencyGraphTest {
         };
         Set<Row> rows = DependencyGraph.build(tracker, List.of(docs)).expand(List.of(Row.of("Project", 2)), q -> { });
         assertThat(rows).contains(Row.of("ExternalDoc", "doc-2"), Row.of("Milestone", 20), Row.of("Task", 2000));
+    }
+
+    @Test
+    void aCycleInTheDataEndsTheExpansion() {
+        AtomicInteger queries = new AtomicInteger();
+        Set<Row> rows = DependencyGraph.build(tracker, List.of()).expand(List.of(Row.of("Node", 1)), queries::addAndGet);
+        assertThat(rows).containsExactlyInAnyOrder(Row.of("Node", 1), Row.of("Node", 2));
+        assertThat(queries.get()).isEqualTo(2);
     }
 
     @Test

@@ -157,6 +157,20 @@ public final class TestDatabase implements AutoCloseable {
         }
     }
 
+    /** The first column of every row a query returns, as longs. */
+    public List<Long> longs(String sql) {
+        try (Connection c = connect(url); Statement statement = c.createStatement();
+                ResultSet rs = statement.executeQuery(sql)) {
+            List<Long> values = new java.util.ArrayList<>();
+            while (rs.next()) {
+                values.add(rs.getLong(1));
+            }
+            return values;
+        } catch (SQLException e) {
+            throw new IllegalStateException(sql, e);
+        }
+    }
+
     /** Runs a statement on this database. */
     public void execute(String sql) {
         try (Connection c = connect(url); Statement statement = c.createStatement()) {
