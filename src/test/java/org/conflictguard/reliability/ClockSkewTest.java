@@ -6,12 +6,7 @@ import static org.awaitility.Awaitility.await;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import org.conflictguard.ConfigKeys;
-import org.conflictguard.ConflictGuard;
-import org.conflictguard.spi.ClaimStore;
-import org.conflictguard.support.HolderProcess;
 import org.conflictguard.support.TestDatabase;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -26,26 +21,21 @@ class ClockSkewTest {
 
     @Test
     void aheadOnRedis() throws Exception {
-        HolderScenarios.onRedis((store, args) -> scenario(store, args, "+2d"));
+        HolderScenarios.onRedis(skewed("+2d"));
     }
 
     @Test
     void behindOnPostgresql() throws Exception {
-        HolderScenarios.onDatabase(TestDatabase.Kind.POSTGRESQL, (store, args) -> scenario(store, args, "-1d"));
+        HolderScenarios.onDatabase(TestDatabase.Kind.POSTGRESQL, skewed("-1d"));
     }
 
     @Test
     void aheadOnMariadb() throws Exception {
-        HolderScenarios.onDatabase(TestDatabase.Kind.MARIADB, (store, args) -> scenario(store, args, "+2d"));
+        HolderScenarios.onDatabase(TestDatabase.Kind.MARIADB, skewed("+2d"));
     }
 
-    private static void scenario(ClaimStore store, List<String> holderStore, String skew) throws Exception {
-        List<String> args = new ArrayList<>(holderStore);
-        args.add(Long.toString(LEASE_MS));
-        try (ConflictGuard guard = ConflictGuard.builder().store(store).setting(ConfigKeys.SWEEP_INTERVAL, "off")
-                .build();
-                HolderProcess holder = HolderProcess.start(List.of(faketime(), "-f", skew),
-                        HolderMain.class.getName(), args)) {
+    private static HolderScenarios.Scenario skewed(String skew) {
+        return HolderScenarios.withHolder(List.of(faketime(), "-f", skew), LEASE_MS, (guard, holder) -> {
             long leaseUntil = Long.parseLong(holder.claimed().split(" ")[2]);
             long expected = System.currentTimeMillis() + LEASE_MS;
             assertThat(Math.abs(leaseUntil - expected)).as("lease end by the store's clock, not the holder's")
@@ -62,7 +52,7 @@ class ClockSkewTest {
                     .pollInterval(Duration.ofMillis(100)).until(() -> guard.inspect(HolderMain.ROWS).isEmpty());
             assertThat(Duration.ofNanos(System.nanoTime() - killed)).isLessThan(Duration.ofMillis(LEASE_MS + 5_000));
             guard.sweep();
-        }
+        });
     }
 
     private static String faketime() {

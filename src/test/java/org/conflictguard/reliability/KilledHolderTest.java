@@ -4,14 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.conflictguard.Claim;
-import org.conflictguard.ConfigKeys;
 import org.conflictguard.ConflictGuard;
 import org.conflictguard.Holder;
 import org.conflictguard.SweepSummary;
-import org.conflictguard.spi.ClaimStore;
 import org.conflictguard.support.HolderProcess;
 import org.conflictguard.support.TestDatabase;
 import org.junit.jupiter.api.Test;
@@ -27,40 +24,36 @@ class KilledHolderTest {
 
     @Test
     void onRedis() throws Exception {
-        HolderScenarios.onRedis(KilledHolderTest::scenario);
+        HolderScenarios.onRedis(HolderScenarios.withHolder(List.of(), LEASE_MS, KilledHolderTest::scenario));
     }
 
     @Test
     void onPostgresql() throws Exception {
-        HolderScenarios.onDatabase(TestDatabase.Kind.POSTGRESQL, KilledHolderTest::scenario);
+        HolderScenarios.onDatabase(TestDatabase.Kind.POSTGRESQL,
+                HolderScenarios.withHolder(List.of(), LEASE_MS, KilledHolderTest::scenario));
     }
 
     @Test
     void onMariadb() throws Exception {
-        HolderScenarios.onDatabase(TestDatabase.Kind.MARIADB, KilledHolderTest::scenario);
+        HolderScenarios.onDatabase(TestDatabase.Kind.MARIADB,
+                HolderScenarios.withHolder(List.of(), LEASE_MS, KilledHolderTest::scenario));
     }
 
-    private static void scenario(ClaimStore store, List<String> holderStore) throws Exception {
-        List<String> args = new ArrayList<>(holderStore);
-        args.add(Long.toString(LEASE_MS));
-        try (ConflictGuard guard = ConflictGuard.builder().store(store).setting(ConfigKeys.SWEEP_INTERVAL, "off")
-                .build();
-                HolderProcess holder = HolderProcess.start(List.of(), HolderMain.class.getName(), args)) {
-            assertThat(guard.inspect(HolderMain.ROWS).values()).hasSize(HolderMain.ROWS.size())
-                    .extracting(Holder::label).containsOnly("other-process");
-            assertThat(guard.claim(HolderMain.ROWS).isClaimed()).as("claimable while the holder lives").isFalse();
+    private static void scenario(ConflictGuard guard, HolderProcess holder) throws Exception {
+        assertThat(guard.inspect(HolderMain.ROWS).values()).hasSize(HolderMain.ROWS.size())
+                .extracting(Holder::label).containsOnly("other-process");
+        assertThat(guard.claim(HolderMain.ROWS).isClaimed()).as("claimable while the holder lives").isFalse();
 
-            holder.kill();
-            long killed = System.nanoTime();
+        holder.kill();
+        long killed = System.nanoTime();
 
-            await("rows free after the dead holder's lease").atMost(Duration.ofSeconds(30))
-                    .pollInterval(Duration.ofMillis(100)).until(() -> guard.inspect(HolderMain.ROWS).isEmpty());
-            assertThat(Duration.ofNanos(System.nanoTime() - killed)).isLessThan(Duration.ofMillis(LEASE_MS + 10_000));
-            assertThat(guard.sweep().rows()).isEqualTo(HolderMain.ROWS.size());
-            try (Claim next = guard.claim(HolderMain.ROWS).orElseThrow()) {
-                assertThat(next.rows()).hasSize(HolderMain.ROWS.size());
-            }
-            assertThat(guard.sweep()).isEqualTo(new SweepSummary(0, 0));
+        await("rows free after the dead holder's lease").atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(100)).until(() -> guard.inspect(HolderMain.ROWS).isEmpty());
+        assertThat(Duration.ofNanos(System.nanoTime() - killed)).isLessThan(Duration.ofMillis(LEASE_MS + 10_000));
+        assertThat(guard.sweep().rows()).isEqualTo(HolderMain.ROWS.size());
+        try (Claim next = guard.claim(HolderMain.ROWS).orElseThrow()) {
+            assertThat(next.rows()).hasSize(HolderMain.ROWS.size());
         }
+        assertThat(guard.sweep()).isEqualTo(new SweepSummary(0, 0));
     }
 }

@@ -4,13 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.conflictguard.Claim;
-import org.conflictguard.ConfigKeys;
 import org.conflictguard.ConflictGuard;
 import org.conflictguard.Holder;
-import org.conflictguard.spi.ClaimStore;
 import org.conflictguard.support.HolderProcess;
 import org.conflictguard.support.TestDatabase;
 import org.junit.jupiter.api.Test;
@@ -26,42 +23,38 @@ class PausedHolderTest {
 
     @Test
     void onRedis() throws Exception {
-        HolderScenarios.onRedis(PausedHolderTest::scenario);
+        HolderScenarios.onRedis(HolderScenarios.withHolder(List.of(), LEASE_MS, PausedHolderTest::scenario));
     }
 
     @Test
     void onPostgresql() throws Exception {
-        HolderScenarios.onDatabase(TestDatabase.Kind.POSTGRESQL, PausedHolderTest::scenario);
+        HolderScenarios.onDatabase(TestDatabase.Kind.POSTGRESQL,
+                HolderScenarios.withHolder(List.of(), LEASE_MS, PausedHolderTest::scenario));
     }
 
     @Test
     void onMariadb() throws Exception {
-        HolderScenarios.onDatabase(TestDatabase.Kind.MARIADB, PausedHolderTest::scenario);
+        HolderScenarios.onDatabase(TestDatabase.Kind.MARIADB,
+                HolderScenarios.withHolder(List.of(), LEASE_MS, PausedHolderTest::scenario));
     }
 
-    private static void scenario(ClaimStore store, List<String> holderStore) throws Exception {
-        List<String> args = new ArrayList<>(holderStore);
-        args.add(Long.toString(LEASE_MS));
-        try (ConflictGuard guard = ConflictGuard.builder().store(store).setting(ConfigKeys.SWEEP_INTERVAL, "off")
-                .build();
-                HolderProcess holder = HolderProcess.start(List.of(), HolderMain.class.getName(), args)) {
-            assertThat(holder.ask("WRITE")).isEqualTo("WROTE");
+    private static void scenario(ConflictGuard guard, HolderProcess holder) throws Exception {
+        assertThat(holder.ask("WRITE")).isEqualTo("WROTE");
 
-            holder.pause();
-            await("the paused holder's lease lapses").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
-                    .until(() -> guard.inspect(HolderMain.ROWS).isEmpty());
-            try (Claim thief = guard.claim(HolderMain.ROWS).orElseThrow()) {
-                holder.resume();
+        holder.pause();
+        await("the paused holder's lease lapses").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                .until(() -> guard.inspect(HolderMain.ROWS).isEmpty());
+        try (Claim thief = guard.claim(HolderMain.ROWS).orElseThrow()) {
+            holder.resume();
 
-                assertThat(holder.ask("WRITE")).isEqualTo("REFUSED true");
-                assertThat(holder.ask("RENEW")).isEqualTo("RENEWED false");
-                assertThat(holder.ask("HELD")).isEqualTo("HELD false");
-                assertThat(holder.ask("RELEASE")).isEqualTo("RELEASED 0 " + HolderMain.ROWS.size());
-                assertThat(thief.isHeld()).isTrue();
-                assertThat(guard.inspect(HolderMain.ROWS).values()).hasSize(HolderMain.ROWS.size())
-                        .extracting(Holder::operationId).containsOnly(thief.operationId());
-            }
-            assertThat(guard.inspect(HolderMain.ROWS)).isEmpty();
+            assertThat(holder.ask("WRITE")).isEqualTo("REFUSED true");
+            assertThat(holder.ask("RENEW")).isEqualTo("RENEWED false");
+            assertThat(holder.ask("HELD")).isEqualTo("HELD false");
+            assertThat(holder.ask("RELEASE")).isEqualTo("RELEASED 0 " + HolderMain.ROWS.size());
+            assertThat(thief.isHeld()).isTrue();
+            assertThat(guard.inspect(HolderMain.ROWS).values()).hasSize(HolderMain.ROWS.size())
+                    .extracting(Holder::operationId).containsOnly(thief.operationId());
         }
+        assertThat(guard.inspect(HolderMain.ROWS)).isEmpty();
     }
 }
