@@ -67,6 +67,32 @@ public class ClaimedRowException extends ConflictGuardException {
         return ownClaimLost;
     }
 
+    /**
+     * The refusal behind {@code failure}, wherever the JPA provider or the transaction manager
+     * wrapped it: EclipseLink and JTA commits report a listener's exception as the cause of their
+     * own ({@code PersistenceException}, {@code RollbackException}, {@code TransactionalException}),
+     * so a JAX-RS mapper for this type does not see it. Rethrow what this finds to get the 409:
+     *
+     * <pre>{@code
+     * } catch (RuntimeException e) {
+     *     throw ClaimedRowException.findIn(e).orElseThrow(() -> e);
+     * }
+     * }</pre>
+     *
+     * @param failure any exception, may be {@code null}
+     * @return the first {@code ClaimedRowException} in {@code failure}'s cause chain (itself
+     *         included), or empty
+     */
+    public static java.util.Optional<ClaimedRowException> findIn(Throwable failure) {
+        java.util.Set<Throwable> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (Throwable t = failure; t != null && seen.add(t); t = t.getCause()) {
+            if (t instanceof ClaimedRowException refused) {
+                return java.util.Optional.of(refused);
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
     private static String action(Write write, String writtenEntity, Row row) {
         return switch (write) {
             case UPDATE -> "Cannot update Entity '" + row.entity() + "' id " + row.id();

@@ -177,7 +177,11 @@ public final class DependencyGraph {
                     + type.getName() + "\", canonicalString) instead");
         }
         idDecoder(type);
-        return type.getId(type.getIdType().getJavaType());
+        // Not getId(getIdType().getJavaType()): for a primitive id EclipseLink 4 reports the boxed
+        // type there but refuses it in getId.
+        return type.getSingularAttributes().stream().filter(SingularAttribute::isId).findFirst()
+                .orElseThrow(() -> new ConfigurationException(null, "Entity '" + type.getName()
+                        + "' reports a single id attribute, but none of its attributes is marked as the id"));
     }
 
     private static Function<String, Object> idDecoder(EntityType<?> type) {

@@ -11,7 +11,7 @@ import org.conflictguard.DependsOn;
 @DependsOn("project")
 public class Milestone {
     @Id
-    public Long id;
+    public long id;
     public String name;
     @ManyToOne(fetch = FetchType.LAZY)
     public Project project;

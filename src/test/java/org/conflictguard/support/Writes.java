@@ -31,12 +31,7 @@ public final class Writes {
         try {
             write.run();
         } catch (RuntimeException e) {
-            for (Throwable t = e; t != null; t = t.getCause()) {
-                if (t instanceof ClaimedRowException refused) {
-                    return refused;
-                }
-            }
-            throw e;
+            return ClaimedRowException.findIn(e).orElseThrow(() -> e);
         }
         throw new AssertionError("the write was not refused");
     }
