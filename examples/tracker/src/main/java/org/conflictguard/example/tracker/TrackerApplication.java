@@ -1,0 +1,17 @@
+package org.conflictguard.example.tracker;
+
+import jakarta.ws.rs.ApplicationPath;
+import jakarta.ws.rs.core.Application;
+import java.util.Set;
+import org.conflictguard.rest.ClaimConflictMapper;
+import org.conflictguard.rest.ClaimedRowMapper;
+
+/** The REST API under /api, with the library's 409 problem+json mappers. */
+@ApplicationPath("api")
+public class TrackerApplication extends Application {
+
+    @Override
+    public Set<Class<?>> getClasses() {
+        return Set.of(BoardResource.class, BadInputMapper.class, ClaimConflictMapper.class, ClaimedRowMapper.class);
+    }
+}
