@@ -57,6 +57,8 @@ public final class JpaClaimStore implements ClaimStore {
     private final String namespace;
     private final SqlDialect dialect;
     private final String headSql;
+    /** PostgreSQL: check and insert every row in one statement; null on other databases. */
+    private final String fastClaimSql;
 
     private JpaClaimStore(EntityManagerFactory emf, String namespace, SqlDialect dialect) {
         this.emf = emf;
@@ -65,6 +67,20 @@ public final class JpaClaimStore implements ClaimStore {
         this.headSql = "SELECT " + dialect.nextToken + ", " + dialect.now
                 + ", (SELECT COUNT(*) FROM cg_object_lock WHERE namespace = ? AND operation_id = ? AND lease_until > "
                 + dialect.now + ")";
+        this.fastClaimSql = dialect != SqlDialect.POSTGRESQL ? null : "WITH head AS (SELECT " + dialect.nextToken
+                + " AS token, " + dialect.now + " AS now),"
+                + " wanted AS (SELECT w.e AS model_name, w.i AS object_id"
+                + " FROM json_to_recordset(CAST(? AS json)) AS w(e text, i text)),"
+                + " taken AS (SELECT 1 FROM cg_object_lock l JOIN wanted w"
+                + " ON l.model_name = w.model_name AND l.object_id = w.object_id WHERE l.namespace = ?),"
+                + " busy AS (SELECT COUNT(*) AS n FROM cg_object_lock l, head h"
+                + " WHERE l.namespace = ? AND l.operation_id = ? AND l.lease_until > h.now),"
+                + " ins AS (INSERT INTO cg_object_lock (namespace, " + COLUMNS + ")"
+                + " SELECT ?, w.model_name, w.object_id, ?, ?, ?, h.token, h.now, h.now + ? FROM wanted w, head h"
+                + " WHERE NOT EXISTS (SELECT 1 FROM taken) AND (SELECT n FROM busy) = 0"
+                + " ORDER BY w.model_name, w.object_id ON CONFLICT DO NOTHING RETURNING 1)"
+                + " SELECT h.token, h.now, (SELECT n FROM busy), (SELECT COUNT(*) FROM taken),"
+                + " (SELECT COUNT(*) FROM ins) FROM head h";
     }
 
     /**
@@ -120,11 +136,32 @@ public final class JpaClaimStore implements ClaimStore {
     }
 
     private ClaimOutcome tryClaim(EntityManager em, ClaimSpec spec) {
-        Object[] head = (Object[]) query(em, headSql, namespace, spec.operationId()).getSingleResult();
-        long token = number(head[0]);
-        long now = number(head[1]);
-        if (number(head[2]) > 0) {
-            throw new Busy(spec.operationId());
+        long token;
+        long now;
+        if (fastClaimSql != null) {
+            // One statement: take a token, check the operation and every row, insert them all if all are free.
+            Object[] fast = (Object[]) query(em, fastClaimSql, json(spec.rows()), namespace, namespace,
+                    spec.operationId(), namespace, spec.operationId(), nullToEmpty(spec.label()),
+                    nullToEmpty(spec.user()), spec.lease().toMillis()).getSingleResult();
+            token = number(fast[0]);
+            now = number(fast[1]);
+            if (number(fast[2]) > 0) {
+                throw new Busy(spec.operationId());
+            }
+            if (number(fast[3]) == 0) {
+                if (number(fast[4]) < spec.rows().size()) {
+                    throw new RaceLost(null);
+                }
+                return granted(em, spec, token, now);
+            }
+            // Some rows are in the table (held, or lapsed and not swept yet): the general path decides.
+        } else {
+            Object[] head = (Object[]) query(em, headSql, namespace, spec.operationId()).getSingleResult();
+            token = number(head[0]);
+            now = number(head[1]);
+            if (number(head[2]) > 0) {
+                throw new Busy(spec.operationId());
+            }
         }
         List<Object[]> existing = select(em, spec.rows(), null);
         List<RowClaim> conflicts = new ArrayList<>();
@@ -150,6 +187,11 @@ public final class JpaClaimStore implements ClaimStore {
             }
             throw e;
         }
+        return granted(em, spec, token, now);
+    }
+
+    private ClaimOutcome granted(EntityManager em, ClaimSpec spec, long token, long now) {
+        long leaseUntil = now + spec.lease().toMillis();
         if (spec.rows().size() > INSERT_CHUNK) {
             // A large claim takes a while to write: start its lease when it is written, not when it began.
             long written = now(em);
@@ -160,6 +202,34 @@ public final class JpaClaimStore implements ClaimStore {
             }
         }
         return ClaimOutcome.granted(token, Instant.ofEpochMilli(now), Instant.ofEpochMilli(leaseUntil));
+    }
+
+    /** The rows as a JSON array of {"e": entity, "i": id}, for the one-statement claim. */
+    private static String json(List<Row> rows) {
+        StringBuilder json = new StringBuilder(rows.size() * 24 + 2).append('[');
+        for (int r = 0; r < rows.size(); r++) {
+            json.append(r == 0 ? "{\"e\":" : ",{\"e\":");
+            jsonString(json, rows.get(r).entity());
+            json.append(",\"i\":");
+            jsonString(json, rows.get(r).id());
+            json.append('}');
+        }
+        return json.append(']').toString();
+    }
+
+    private static void jsonString(StringBuilder json, String text) {
+        json.append('"');
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '"' || c == '\\') {
+                json.append('\\').append(c);
+            } else if (c < 0x20) {
+                json.append(String.format("\\u%04x", (int) c));
+            } else {
+                json.append(c);
+            }
+        }
+        json.append('"');
     }
 
     private void deleteLapsed(EntityManager em, List<Object[]> lapsed) {
