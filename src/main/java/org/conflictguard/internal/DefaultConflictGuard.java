@@ -107,6 +107,7 @@ final class DefaultConflictGuard implements ConflictGuard {
                     outcome.conflicts()));
             return ClaimResult.conflict(outcome.conflicts());
         }
+        CLAIMS_GRANTED.incrementAndGet();
         DefaultClaim claim = new DefaultClaim(this, store, request, rows, outcome.token(), outcome.since(),
                 outcome.leaseUntil(), lease, sent);
         DefaultClaim.Renewal renewal = claim.renewal();
@@ -213,9 +214,67 @@ final class DefaultConflictGuard implements ConflictGuard {
         if (unbound.isEmpty() || store == null) {
             return;
         }
-        for (Map.Entry<Row, Holder> held : store.inspect(unbound).entrySet()) {
+        List<Row> suspects = bursts.get().suspects(unbound);
+        if (suspects.isEmpty()) {
+            return;
+        }
+        for (Map.Entry<Row, Holder> held : store.inspect(suspects).entrySet()) {
             throw ClaimedRowException.heldByOther(write, entityName, held.getKey(), held.getValue());
         }
+    }
+
+    /** How long a thread's snapshot of an entity type's claimed ids answers its write checks. */
+    static final long BURST_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    /** Snapshots of more claimed ids than this are not taken: such types are checked row by row. */
+    static final int BURST_LIMIT = 5_000;
+    /** Moves on every claim granted in this JVM, which makes every thread's snapshots stale at once. */
+    private static final java.util.concurrent.atomic.AtomicLong CLAIMS_GRANTED = new java.util.concurrent.atomic.AtomicLong();
+
+    private final ThreadLocal<Bursts> bursts = ThreadLocal.withInitial(Bursts::new);
+
+    /**
+     * One thread's write checks, per entity type. The first check of a type is a plain
+     * {@code inspect} of the rows; a second one within {@link #BURST_NANOS} (a flush of many
+     * entities) takes a snapshot of the type's claimed ids, which then answers the thread's
+     * checks of that type for {@link #BURST_NANOS}: rows found in it are inspected, others pass.
+     * A claim granted in this JVM voids every snapshot; claims granted elsewhere are seen at the
+     * next snapshot, at most {@link #BURST_NANOS} later.
+     */
+    private final class Bursts {
+        private final Map<String, long[]> firstCheck = new java.util.HashMap<>();
+        private final Map<String, Snapshot> snapshots = new java.util.HashMap<>();
+
+        List<Row> suspects(List<Row> rows) {
+            List<Row> suspects = new ArrayList<>(rows.size());
+            for (Row row : rows) {
+                java.util.Set<String> claimed = claimedIds(row.entity());
+                if (claimed == null || claimed.contains(row.id())) {
+                    suspects.add(row);
+                }
+            }
+            return suspects;
+        }
+
+        /** The type's claimed ids from a fresh snapshot, or null to inspect the row. */
+        private java.util.Set<String> claimedIds(String entity) {
+            long now = System.nanoTime();
+            long granted = CLAIMS_GRANTED.get();
+            Snapshot snapshot = snapshots.get(entity);
+            if (snapshot != null && now - snapshot.taken < BURST_NANOS && snapshot.granted == granted) {
+                return snapshot.ids;
+            }
+            long[] first = firstCheck.get(entity);
+            if (first == null || now - first[0] >= BURST_NANOS || first[1] != granted) {
+                firstCheck.put(entity, new long[] {now, granted});
+                return null;
+            }
+            java.util.Set<String> ids = store.claimedIds(entity, BURST_LIMIT).orElse(null);
+            snapshots.put(entity, new Snapshot(now, granted, ids));
+            return ids;
+        }
+    }
+
+    private record Snapshot(long taken, long granted, java.util.Set<String> ids) {
     }
 
     @Override

@@ -57,6 +57,22 @@ public interface ClaimStore {
     /** The live holders of these rows; rows nobody holds are absent. */
     Map<Row, Holder> inspect(Collection<Row> rows);
 
+    /**
+     * A superset of the ids of {@code entity} that are claimed now, in one call: every id with a
+     * live claim is in it, and ids of lapsed claims not swept yet may be. The entity listener
+     * uses it to check a burst of writes to one entity type with one call instead of one per
+     * row; ids it finds here are then checked with {@link #inspect}.
+     *
+     * <p>The default answers empty without calling anything, which keeps per-row checks.
+     *
+     * @param entity the entity name
+     * @param limit the most ids worth returning
+     * @return the ids, or empty when there are more than {@code limit} (or the store cannot say)
+     */
+    default java.util.Optional<java.util.Set<String>> claimedIds(String entity, int limit) {
+        return java.util.Optional.empty();
+    }
+
     /** The rows an operation holds under a live lease, in row order. */
     List<RowClaim> claimsOf(String operationId);
 

@@ -148,6 +148,19 @@ public abstract class ClaimStoreContractTest {
     }
 
     @Test
+    void claimedIdsOfAnEntityCoverItsLiveClaimsInOneCallUpToTheLimit() {
+        assertThat(store.claimedIds("Task", 10)).contains(java.util.Set.of());
+        try (Claim claim = guard.claim(List.of(Row.of("Task", 7), Row.of("Task", "x y"), Row.of("Project", 7)))
+                .orElseThrow()) {
+            assertThat(store.claimedIds("Task", 10).orElseThrow()).containsExactlyInAnyOrder("7", "x y");
+            assertThat(store.claimedIds("Project", 1).orElseThrow()).containsExactly("7");
+            assertThat(store.claimedIds("Task", 1)).as("more ids than the limit").isEmpty();
+            assertThat(store.claimedIds("Milestone", 10)).contains(java.util.Set.of());
+        }
+        assertThat(store.claimedIds("Task", 10).orElseThrow()).isEmpty();
+    }
+
+    @Test
     void rowsCanBeClaimedAgainRightAfterRelease() {
         List<Row> rows = List.of(Row.of("Task", 1), Row.of("Task", 2));
         for (int i = 0; i < 5; i++) {

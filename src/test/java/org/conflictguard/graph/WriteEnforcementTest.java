@@ -198,6 +198,39 @@ public abstract class WriteEnforcementTest {
     }
 
     @Test
+    void aFlushOfManyPlainWritesCallsTheStoreAFewTimesNotOncePerRowAndStillFindsClaimedRows() {
+        inTransaction(em -> {
+            Milestone m20 = em.find(Milestone.class, 20L);
+            for (int i = 0; i < 200; i++) {
+                em.persist(new Task(1000 + i, "bulk " + i, m20));
+            }
+        });
+        try (Claim other = guard.claim(ClaimRequest.builder().label("elsewhere").row("Task", 1).dependents(false)
+                .build()).orElseThrow()) {
+            int before = store.inspections();
+            ClaimedRowException refused = refusal(() -> inTransaction(em -> {
+                em.createQuery("select t from Task t where t.id >= 1000 order by t.id", Task.class).getResultList()
+                        .forEach(t -> t.title = "renamed");
+                em.flush();
+                em.find(Task.class, 1L).title = "claimed elsewhere";
+            }));
+            assertThat(refused.row()).isEqualTo(Row.of("Task", 1));
+            assertThat(refused.holder().label()).isEqualTo("elsewhere");
+            assertThat(store.inspections() - before).as("store calls for 201 checked writes").isBetween(2, 12);
+
+            // A claim granted in this JVM is seen by the next write at once, burst or not.
+            inTransaction(em -> em.find(Task.class, 1100L).title = "free");
+            try (Claim late = guard.claim(ClaimRequest.builder().label("late").row("Task", 1100).build())
+                    .orElseThrow()) {
+                assertThat(refusal(() -> inTransaction(em -> em.find(Task.class, 1100L).title = "now claimed"))
+                        .holder().label()).isEqualTo("late");
+            }
+        } finally {
+            inTransaction(em -> em.createQuery("delete from Task t where t.id >= 1000").executeUpdate());
+        }
+    }
+
+    @Test
     void entitiesOutsideTheGraphAreNotChecked() {
         int before = store.inspections();
         inTransaction(em -> em.find(Unrelated.class, 1L).text = "changed");

@@ -18,7 +18,7 @@ import org.conflictguard.spi.ClaimSpec;
 import org.conflictguard.spi.ClaimStore;
 
 /**
- * A real store, observed: counts the round trips of {@code inspect}, and can hold renewals up
+ * A real store, observed: counts the round trips of {@code inspect} and {@code claimedIds}, and can hold renewals up
  * like a holder paused by a long GC or a stopped process. Every call goes to the real store.
  */
 public final class ObservedStore implements ClaimStore {
@@ -78,6 +78,13 @@ public final class ObservedStore implements ClaimStore {
     public Map<Row, Holder> inspect(Collection<Row> rows) {
         inspections.incrementAndGet();
         return store.inspect(rows);
+    }
+
+    /** Counted with {@link #inspections()}: both are the listener's store calls. */
+    @Override
+    public Optional<java.util.Set<String>> claimedIds(String entity, int limit) {
+        inspections.incrementAndGet();
+        return store.claimedIds(entity, limit);
     }
 
     @Override

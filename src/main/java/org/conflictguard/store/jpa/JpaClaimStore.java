@@ -311,6 +311,19 @@ public final class JpaClaimStore implements ClaimStore {
     }
 
     @Override
+    public Optional<java.util.Set<String>> claimedIds(String entity, int limit) {
+        List<?> ids = inTransaction("claimedIds", em -> query(em, "SELECT object_id FROM cg_object_lock"
+                + " WHERE namespace = ? AND model_name = ? AND lease_until > " + dialect.now, namespace, entity)
+                .setMaxResults(limit + 1).getResultList());
+        if (ids.size() > limit) {
+            return Optional.empty();
+        }
+        java.util.Set<String> found = new java.util.HashSet<>(ids.size() * 2);
+        ids.forEach(id -> found.add(String.valueOf(id)));
+        return Optional.of(found);
+    }
+
+    @Override
     public List<RowClaim> claimsOf(String operationId) {
         List<Object[]> found = inTransaction("claimsOf", em -> list(query(em, "SELECT " + COLUMNS
                 + " FROM cg_object_lock WHERE namespace = ? AND operation_id = ? AND lease_until > " + dialect.now,

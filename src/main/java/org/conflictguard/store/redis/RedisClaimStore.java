@@ -131,6 +131,19 @@ public final class RedisClaimStore implements ClaimStore {
     }
 
     @Override
+    public Optional<java.util.Set<String>> claimedIds(String entity, int limit) {
+        List<Object> reply = call("ids", List.of(entity, Integer.toString(limit)));
+        if (number(reply.get(0)) < 0) {
+            return Optional.empty();
+        }
+        java.util.Set<String> ids = new java.util.HashSet<>(reply.size() * 2);
+        for (int i = 1; i < reply.size(); i++) {
+            ids.add(String.valueOf(reply.get(i)));
+        }
+        return Optional.of(ids);
+    }
+
+    @Override
     public List<RowClaim> claimsOf(String operationId) {
         return rowClaims(call("claims_of", List.of(operationId)), 0);
     }

@@ -213,6 +213,16 @@ commands.inspect = function()
   return held_rows(3, liveness(now_ms()), {})
 end
 
+-- ids entity limit -> {n, id...}: the members of <P>:locked:<entity> (every live claim's ids, and
+-- lapsed ones not swept yet), or {-1} when there are more than limit
+commands.ids = function()
+  local key = P .. ':locked:' .. ARGV[3]
+  if redis.call('SCARD', key) > tonumber(ARGV[4]) then return {'-1'} end
+  local out = redis.call('SMEMBERS', key)
+  table.insert(out, 1, tostring(#out))
+  return out
+end
+
 -- claims_of op -> same shape as inspect, over the rows the operation's live claim holds
 commands.claims_of = function()
   local op = ARGV[3]
