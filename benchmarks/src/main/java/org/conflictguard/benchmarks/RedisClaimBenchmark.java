@@ -41,39 +41,53 @@ import org.redisson.config.Config;
 @Fork(1)
 public class RedisClaimBenchmark {
 
-    /** Sketch (a): check the ids are free in one set, add them; release removes them. */
+    /**
+     * Sketch (a): check the ids are free in one set, add them; release removes them. In chunks of
+     * 500 arguments, as any such script must be: Lua's unpack refuses about 8,000 values at once.
+     */
     private static final String BARE_CLAIM = """
-            local free = redis.call('SMISMEMBER', KEYS[1], unpack(ARGV))
-            for i = 1, #free do if free[i] == 1 then return 0 end end
-            redis.call('SADD', KEYS[1], unpack(ARGV))
-            return 1""";
-    private static final String BARE_RELEASE = "return redis.call('SREM', KEYS[1], unpack(ARGV))";
-    /** Sketch (b): the same plus an id -> operation hash, released only where the operation owns the id. */
-    private static final String OWNER_CLAIM = """
-            local op = ARGV[1]
-            local ids = {}
-            for i = 2, #ARGV do ids[#ids + 1] = ARGV[i] end
-            local free = redis.call('SMISMEMBER', KEYS[1], unpack(ids))
-            for i = 1, #free do if free[i] == 1 then return 0 end end
-            redis.call('SADD', KEYS[1], unpack(ids))
-            local pairs_ = {}
-            for i = 1, #ids do pairs_[#pairs_ + 1] = ids[i]; pairs_[#pairs_ + 1] = op end
-            redis.call('HSET', KEYS[2], unpack(pairs_))
-            return 1""";
-    private static final String OWNER_RELEASE = """
-            local op = ARGV[1]
-            local ids = {}
-            for i = 2, #ARGV do ids[#ids + 1] = ARGV[i] end
-            local owners = redis.call('HMGET', KEYS[2], unpack(ids))
-            local mine = {}
-            for i = 1, #owners do if owners[i] == op then mine[#mine + 1] = ids[i] end end
-            if #mine > 0 then
-              redis.call('HDEL', KEYS[2], unpack(mine))
-              redis.call('SREM', KEYS[1], unpack(mine))
+            for s = 1, #ARGV, 500 do
+              local free = redis.call('SMISMEMBER', KEYS[1], unpack(ARGV, s, math.min(s + 499, #ARGV)))
+              for i = 1, #free do if free[i] == 1 then return 0 end end
             end
-            return #mine""";
+            for s = 1, #ARGV, 500 do redis.call('SADD', KEYS[1], unpack(ARGV, s, math.min(s + 499, #ARGV))) end
+            return 1""";
+    private static final String BARE_RELEASE = """
+            local n = 0
+            for s = 1, #ARGV, 500 do n = n + redis.call('SREM', KEYS[1], unpack(ARGV, s, math.min(s + 499, #ARGV))) end
+            return n""";
+    /** Sketch (b): the same plus an id -> operation hash, released only where the operation owns the id. */
+    static final String OWNER_CLAIM = """
+            local op = ARGV[1]
+            for s = 2, #ARGV, 500 do
+              local free = redis.call('SMISMEMBER', KEYS[1], unpack(ARGV, s, math.min(s + 499, #ARGV)))
+              for i = 1, #free do if free[i] == 1 then return 0 end end
+            end
+            for s = 2, #ARGV, 500 do
+              local e = math.min(s + 499, #ARGV)
+              redis.call('SADD', KEYS[1], unpack(ARGV, s, e))
+              local pairs_ = {}
+              for i = s, e do pairs_[#pairs_ + 1] = ARGV[i]; pairs_[#pairs_ + 1] = op end
+              redis.call('HSET', KEYS[2], unpack(pairs_))
+            end
+            return 1""";
+    static final String OWNER_RELEASE = """
+            local op = ARGV[1]
+            local n = 0
+            for s = 2, #ARGV, 500 do
+              local e = math.min(s + 499, #ARGV)
+              local owners = redis.call('HMGET', KEYS[2], unpack(ARGV, s, e))
+              local mine = {}
+              for i = 1, #owners do if owners[i] == op then mine[#mine + 1] = ARGV[s + i - 1] end end
+              if #mine > 0 then
+                redis.call('HDEL', KEYS[2], unpack(mine))
+                redis.call('SREM', KEYS[1], unpack(mine))
+              end
+              n = n + #mine
+            end
+            return n""";
 
-    @Param({"1", "10", "100", "1000"})
+    @Param({"1", "10", "100", "1000", "10000"})
     public int rows;
 
     private RedissonClient client;

@@ -1,0 +1,156 @@
+package org.conflictguard.benchmarks;
+
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.EntityManagerFactory;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.conflictguard.Claim;
+import org.conflictguard.ClaimRequest;
+import org.conflictguard.ConflictGuard;
+import org.conflictguard.Row;
+import org.conflictguard.store.redis.RedisClaimStore;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+import org.redisson.Redisson;
+import org.redisson.api.RedissonClient;
+import org.redisson.config.Config;
+
+/**
+ * The entity listener's cost: one transaction that loads 10,000 tasks (100 milestones of 100, in
+ * H2) and updates every one, (a) in a unit without the library, (b) with the listener, by the
+ * operation holding the project's tree (10,101 rows, bound to the thread), (c) with the listener,
+ * by plain code on unclaimed rows (another project's tree of 102 rows is claimed). The guard uses Redis through a store that counts calls:
+ * the trial prints store calls per flush.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(1)
+public class FlushBenchmark {
+
+    static final int MILESTONES = 100;
+    static final int TASKS = 100;
+
+    private Databases database;
+    private EntityManagerFactory plain;
+    private EntityManagerFactory guarded;
+    private RedissonClient client;
+    private CountingStore store;
+    private ConflictGuard guard;
+    private Claim holderClaim;
+    private Claim otherClaim;
+    private long flushes;
+    private long callsBefore;
+    private int round;
+
+    @Setup(Level.Trial)
+    public void setUp(org.openjdk.jmh.infra.BenchmarkParams params) {
+        database = Databases.fresh("h2");
+        plain = database.unit("bench-plain", Map.of("jakarta.persistence.schema-generation.database.action", "create",
+                "hibernate.jdbc.batch_size", "100"));
+        guarded = database.unit("bench-guarded", Map.of("hibernate.jdbc.batch_size", "100"));
+        Databases.seedTree(plain, MILESTONES, TASKS);
+        // Another tree (a milestone of 100 tasks), claimed by another operation, so that plain
+        // writes have claimed rows to miss.
+        EntityManager em = plain.createEntityManager();
+        em.getTransaction().begin();
+        Project other = new Project(2, "other");
+        em.persist(other);
+        Milestone otherMilestone = new Milestone(100_000, "other", other);
+        em.persist(otherMilestone);
+        for (int t = 0; t < 100; t++) {
+            em.persist(new Task(100_000 + t, "other", otherMilestone));
+        }
+        em.getTransaction().commit();
+        em.close();
+
+        Config config = new Config();
+        config.useSingleServer().setAddress(System.getProperty("redis", "redis://127.0.0.1:6379"));
+        client = Redisson.create(config);
+        store = new CountingStore(RedisClaimStore.create(client, "bench-flush"));
+        guard = ConflictGuard.builder().store(store).dependencies(guarded).setting("conflictguard.lease", "10m")
+                .build();
+        if (params.getBenchmark().endsWith("holderWrites")) {
+            holderClaim = guard.claim(ClaimRequest.builder().row("Project", 1L).label("holder").build())
+                    .orElseThrow();
+        }
+        otherClaim = guard.claim(ClaimRequest.builder().row("Project", 2L).label("other").build())
+                .orElseThrow();
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        if (holderClaim != null) {
+            holderClaim.release();
+        }
+        otherClaim.release();
+        guard.close();
+        client.getKeys().deleteByPattern("{bench-flush}*");
+        client.shutdown();
+        plain.close();
+        guarded.close();
+        database.drop();
+    }
+
+    @Setup(Level.Iteration)
+    public void countFrom() {
+        flushes = 0;
+        callsBefore = store.calls.get();
+    }
+
+    @TearDown(Level.Iteration)
+    public void report() {
+        if (flushes > 0) {
+            System.out.printf("  [%d flushes, %.1f store calls per flush]%n", flushes,
+                    (store.calls.get() - callsBefore) / (double) flushes);
+        }
+    }
+
+    @Benchmark
+    public int noLibrary() {
+        return updateAll(plain);
+    }
+
+    @Benchmark
+    public int holderWrites() {
+        try (Claim.Binding bound = holderClaim.bind()) {
+            return updateAll(guarded);
+        }
+    }
+
+    @Benchmark
+    public int plainWritesOnUnclaimedRows() {
+        return updateAll(guarded);
+    }
+
+    private int updateAll(EntityManagerFactory unit) {
+        EntityManager em = unit.createEntityManager();
+        try {
+            em.getTransaction().begin();
+            List<Task> tasks = em.createQuery("select t from Task t where t.id < 100000", Task.class)
+                    .getResultList();
+            round++;
+            for (Task task : tasks) {
+                task.priority = round;
+            }
+            em.getTransaction().commit();
+            flushes++;
+            return tasks.size();
+        } finally {
+            em.close();
+        }
+    }
+}
