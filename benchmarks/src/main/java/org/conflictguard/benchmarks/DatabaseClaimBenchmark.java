@@ -31,9 +31,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * One claim + release cycle of N rows in the database store, side by side, on the same table and
  * connection settings, with: the one-statement floor (PostgreSQL and H2: one
- * {@code INSERT ... SELECT ... FROM unnest(?)}, MariaDB: one batched multi-row insert; a
- * {@code DELETE ... IN (SELECT ... FROM unnest(?))} (MariaDB: of the namespace) to release; one
- * transaction each), one transaction
+ * {@code INSERT ... SELECT ... FROM unnest(?)}, MariaDB: one batched multi-row insert; one
+ * {@code DELETE} of the operation's rows to release; one transaction each), one transaction
  * per row (what a per-name lock provider does), and {@code SELECT ... FOR UPDATE} of N rows
  * (a pessimistic lock, held only for one transaction).
  */
@@ -93,39 +92,40 @@ public class DatabaseClaimBenchmark {
         return store.release(op, outcome.token());
     }
 
-    /** One statement to claim, one to release, one transaction each: the floor. */
+    /**
+     * One statement to claim, one to release (by the operation, as the store does), one
+     * transaction each: the floor.
+     */
     @Benchmark
     public int oneStatementFloor() throws SQLException {
+        String op = "floor-" + operation++;
         int claimed;
-        int released;
         if (db.equals("mariadb")) {
             try (PreparedStatement insert = connection.prepareStatement("INSERT INTO cg_object_lock (namespace,"
                     + " model_name, object_id, operation_id, label, user_name, token, created_at, lease_until)"
-                    + " VALUES ('floor', 'Task', ?, 'op', 'bench', '', 1, 0, 0)")) {
+                    + " VALUES ('floor', 'Task', ?, ?, 'bench', '', 1, 0, 0)")) {
                 for (String id : ids) {
                     insert.setString(1, id);
+                    insert.setString(2, op);
                     insert.addBatch();
                 }
                 claimed = insert.executeBatch().length;
             }
-            connection.commit();
-            try (PreparedStatement delete = connection.prepareStatement(
-                    "DELETE FROM cg_object_lock WHERE namespace = 'floor' AND model_name = 'Task'")) {
-                released = delete.executeUpdate();
-            }
         } else {
             try (PreparedStatement insert = connection.prepareStatement("INSERT INTO cg_object_lock (namespace,"
                     + " model_name, object_id, operation_id, label, user_name, token, created_at, lease_until)"
-                    + " SELECT 'floor', 'Task', x, 'op', 'bench', '', 1, 0, 0 FROM unnest(?) AS u(x)")) {
-                insert.setArray(1, connection.createArrayOf("varchar", ids));
+                    + " SELECT 'floor', 'Task', x, ?, 'bench', '', 1, 0, 0 FROM unnest(?) AS u(x)")) {
+                insert.setString(1, op);
+                insert.setArray(2, connection.createArrayOf("varchar", ids));
                 claimed = insert.executeUpdate();
             }
-            connection.commit();
-            try (PreparedStatement delete = connection.prepareStatement("DELETE FROM cg_object_lock WHERE namespace"
-                    + " = 'floor' AND model_name = 'Task' AND object_id IN (SELECT x FROM unnest(?) AS u(x))")) {
-                delete.setArray(1, connection.createArrayOf("varchar", ids));
-                released = delete.executeUpdate();
-            }
+        }
+        connection.commit();
+        int released;
+        try (PreparedStatement delete = connection.prepareStatement(
+                "DELETE FROM cg_object_lock WHERE namespace = 'floor' AND operation_id = ?")) {
+            delete.setString(1, op);
+            released = delete.executeUpdate();
         }
         connection.commit();
         return claimed + released;
