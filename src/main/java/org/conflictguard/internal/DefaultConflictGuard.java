@@ -214,7 +214,7 @@ final class DefaultConflictGuard implements ConflictGuard {
         if (unbound.isEmpty() || store == null) {
             return;
         }
-        List<Row> suspects = bursts.get().suspects(unbound);
+        List<Row> suspects = BURSTS.get().suspects(store, unbound);
         if (suspects.isEmpty()) {
             return;
         }
@@ -230,7 +230,11 @@ final class DefaultConflictGuard implements ConflictGuard {
     /** Moves on every claim granted in this JVM, which makes every thread's snapshots stale at once. */
     private static final java.util.concurrent.atomic.AtomicLong CLAIMS_GRANTED = new java.util.concurrent.atomic.AtomicLong();
 
-    private final ThreadLocal<Bursts> bursts = ThreadLocal.withInitial(Bursts::new);
+    /**
+     * Per thread, not per guard: a thread's state must not keep a closed guard (its store, its
+     * client) reachable. Snapshots are keyed by store, so two guards never share one.
+     */
+    private static final ThreadLocal<Bursts> BURSTS = ThreadLocal.withInitial(Bursts::new);
 
     /**
      * One thread's write checks, per entity type. The first check of a type is a plain
@@ -240,14 +244,21 @@ final class DefaultConflictGuard implements ConflictGuard {
      * A claim granted in this JVM voids every snapshot; claims granted elsewhere are seen at the
      * next snapshot, at most {@link #BURST_NANOS} later.
      */
-    private final class Bursts {
+    private static final class Bursts {
         private final Map<String, long[]> firstCheck = new java.util.HashMap<>();
         private final Map<String, Snapshot> snapshots = new java.util.HashMap<>();
+        /** The store the maps are about (held weakly); another store starts them afresh. */
+        private java.lang.ref.WeakReference<ClaimStore> about = new java.lang.ref.WeakReference<>(null);
 
-        List<Row> suspects(List<Row> rows) {
+        List<Row> suspects(ClaimStore store, List<Row> rows) {
+            if (about.get() != store) {
+                firstCheck.clear();
+                snapshots.clear();
+                about = new java.lang.ref.WeakReference<>(store);
+            }
             List<Row> suspects = new ArrayList<>(rows.size());
             for (Row row : rows) {
-                java.util.Set<String> claimed = claimedIds(row.entity());
+                java.util.Set<String> claimed = claimedIds(store, row.entity());
                 if (claimed == null || claimed.contains(row.id())) {
                     suspects.add(row);
                 }
@@ -256,7 +267,7 @@ final class DefaultConflictGuard implements ConflictGuard {
         }
 
         /** The type's claimed ids from a fresh snapshot, or null to inspect the row. */
-        private java.util.Set<String> claimedIds(String entity) {
+        private java.util.Set<String> claimedIds(ClaimStore store, String entity) {
             long now = System.nanoTime();
             long granted = CLAIMS_GRANTED.get();
             Snapshot snapshot = snapshots.get(entity);
