@@ -48,7 +48,7 @@ public final class ClaimResult {
      */
     public Claim claim() {
         if (claim == null) {
-            throw new IllegalStateException(ClaimConflictException.message(conflicts));
+            throw new IllegalStateException(ClaimRefusedException.message(conflicts));
         }
         return claim;
     }
@@ -61,11 +61,11 @@ public final class ClaimResult {
     /**
      * The granted claim.
      *
-     * @throws ClaimConflictException if the claim was refused, carrying every conflict
+     * @throws ClaimRefusedException if the claim was refused, carrying every conflict
      */
     public Claim orElseThrow() {
         if (claim == null) {
-            throw new ClaimConflictException(conflicts);
+            throw new ClaimRefusedException(conflicts);
         }
         return claim;
     }

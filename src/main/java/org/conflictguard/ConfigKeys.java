@@ -11,16 +11,28 @@ import java.util.List;
  */
 public final class ConfigKeys {
 
-    /** Accepts {@code true} or {@code false}. Defaults to {@code true}. When false every claim succeeds without touching a store, and a WARNING says so at startup. */
+    /**
+     * Accepts {@code true} or {@code false}. Defaults to {@code true}.
+     * When false every claim succeeds without touching a store, and a WARNING says so at startup.
+     */
     public static final String ENABLED = "conflictguard.enabled";
 
-    /** Accepts {@code auto}, {@code redis} or {@code database} (see {@link StoreType}). Defaults to {@code auto}. */
+    /**
+     * Accepts {@code auto}, {@code redis} or {@code database}. Defaults to {@code auto}.
+     * See {@link StoreType}.
+     */
     public static final String STORE = "conflictguard.store";
 
-    /** Accepts a Redis URI such as {@code redis://127.0.0.1:6379} or {@code rediss://user:pass@host:6380}. No default. */
+    /**
+     * Accepts a Redis URI such as {@code redis://127.0.0.1:6379} or {@code rediss://user:pass@host:6380}.
+     * No default.
+     */
     public static final String REDIS_ADDRESS = "conflictguard.redis.address";
 
-    /** Accepts the path of a Redisson YAML configuration file (for sentinel, cluster, TLS...). No default. Wins over {@link #REDIS_ADDRESS}. */
+    /**
+     * Accepts the path of a Redisson YAML file (sentinel, cluster, TLS...); wins over the address.
+     * No default.
+     */
     public static final String REDIS_CONFIG = "conflictguard.redis.config";
 
     /**
@@ -30,16 +42,28 @@ public final class ConfigKeys {
      */
     public static final String NAMESPACE = "conflictguard.namespace";
 
-    /** Accepts a duration from 100ms to 30d, as {@code 30s}, {@code 500ms}, {@code 5m}, {@code 2h}, {@code 1d} or ISO-8601 {@code PT30S}. Defaults to {@code 30s}. */
+    /**
+     * Accepts a duration from {@code 100ms} to {@code 30d}, as {@code 30s}, {@code 500ms}, {@code 5m}, {@code 2h}, {@code 1d} or ISO-8601 {@code PT30S}.
+     * Defaults to {@code 30s}. How long a claim lasts unless its live owner renews it.
+     */
     public static final String LEASE = "conflictguard.lease";
 
-    /** Accepts a duration as for {@link #LEASE}, or {@code off}. Defaults to {@code 5m}: how often lapsed claims are swept. */
+    /**
+     * Accepts a duration as for the lease, or {@code off}. Defaults to {@code 5m}.
+     * How often lapsed claims are swept.
+     */
     public static final String SWEEP_INTERVAL = "conflictguard.sweep-interval";
 
-    /** Accepts the name of a RESOURCE_LOCAL persistence unit that maps {@code ObjectLock}. Defaults to {@code conflictguard}; used only when no EntityManagerFactory is given to the builder. */
+    /**
+     * Accepts the name of a RESOURCE_LOCAL persistence unit that maps {@code ObjectLock}. Defaults to {@code conflictguard}.
+     * Used only when no EntityManagerFactory is given to the builder.
+     */
     public static final String PERSISTENCE_UNIT = "conflictguard.persistence-unit";
 
-    /** Accepts {@code auto}, {@code h2}, {@code postgresql} or {@code mariadb}. Defaults to {@code auto}, which asks the database. */
+    /**
+     * Accepts {@code auto}, {@code h2}, {@code postgresql} or {@code mariadb}. Defaults to {@code auto}.
+     * {@code auto} asks the JPA provider, else the database.
+     */
     public static final String DATABASE_DIALECT = "conflictguard.database.dialect";
 
     /** Every key above. */

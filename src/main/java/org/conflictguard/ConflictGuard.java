@@ -37,9 +37,13 @@ public interface ConflictGuard extends AutoCloseable {
      * nothing.
      *
      * @return the granted claim, or every conflicting row with its holder
-     * @throws InvalidClaimException if a row's id is not valid for its entity
-     * @throws IllegalStateException if the request's operation id already holds a live claim
-     * @throws StoreException if the store cannot be reached; nothing is then claimed
+     * @throws InvalidClaimException if the request is null or a row's id is not valid for its
+     *     entity (an id of an entity of the {@link ConflictGuardBuilder#dependencies dependencies}
+     *     unit is converted to the canonical form of its id type, or refused); the store is not touched
+     * @throws OperationInUseException if the request's operation id already holds a live claim
+     * @throws StoreException if the store cannot be reached or fails; the claim then took effect
+     *     whole or not at all, and one granted without a handle lapses with its lease
+     * @throws IllegalStateException if the guard is closed
      */
     ClaimResult claim(ClaimRequest request);
 
@@ -47,7 +51,7 @@ public interface ConflictGuard extends AutoCloseable {
      * Claims the rows for a new operation with the default lease.
      *
      * @throws InvalidClaimException if {@code rows} is null or contains null
-     * @throws StoreException if the store cannot be reached; nothing is then claimed
+     * @throws StoreException if the store cannot be reached or fails (see {@link #claim(ClaimRequest)})
      * @see #claim(ClaimRequest)
      */
     default ClaimResult claim(Collection<Row> rows) {
@@ -119,7 +123,7 @@ public interface ConflictGuard extends AutoCloseable {
      * when the work ends, before the returned future completes.
      *
      * @return the work's outcome, completed after the release
-     * @throws ClaimConflictException if rows are held by others; nothing was submitted
+     * @throws ClaimRefusedException if rows are held by others; nothing was submitted
      * @throws java.util.concurrent.RejectedExecutionException if the executor refuses the work;
      *     the claim is then released
      * @throws StoreException if the store cannot be reached

@@ -7,8 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.conflictguard.internal.Bootstrap;
-import org.conflictguard.internal.DependencyGraph;
-import org.conflictguard.internal.Settings;
+import org.conflictguard.internal.config.Settings;
 import org.conflictguard.spi.ClaimListener;
 import org.conflictguard.spi.ClaimStore;
 import org.conflictguard.spi.DependencyResolver;
@@ -23,7 +22,10 @@ import org.conflictguard.spi.DependencyResolver;
  *   <li>{@code redis} / {@code database}: that store, or a {@link ConfigurationException}
  *       naming what is missing.</li>
  * </ul>
- * Not thread-safe; {@link #build()} copies what it needs.
+ * Contradictory inputs fail {@link #build()} instead of one being ignored: a {@link #store} next
+ * to an {@link #entityManagerFactory} or a store setting, or a unit next to a Redis address.
+ *
+ * <p>Not thread-safe; {@link #build()} copies what it needs.
  */
 public final class ConflictGuardBuilder {
 
@@ -51,7 +53,10 @@ public final class ConflictGuardBuilder {
 
     /**
      * The persistence unit for the database store; it must be RESOURCE_LOCAL and map
-     * {@code org.conflictguard.store.jpa.ObjectLock}. The guard does not close it.
+     * {@code org.conflictguard.store.jpa.ObjectLock}, with the DDL of
+     * {@code META-INF-templates/ddl/} applied. The guard does not close it.
+     *
+     * @throws NullPointerException if {@code entityManagerFactory} is null
      */
     public ConflictGuardBuilder entityManagerFactory(EntityManagerFactory entityManagerFactory) {
         this.entityManagerFactory = Objects.requireNonNull(entityManagerFactory, "entityManagerFactory");
@@ -61,6 +66,8 @@ public final class ConflictGuardBuilder {
     /**
      * Uses this store and skips the store choice, e.g.
      * {@code RedisClaimStore.create(redissonClient, "my-app")}. The guard does not close it.
+     *
+     * @throws NullPointerException if {@code store} is null
      */
     public ConflictGuardBuilder store(ClaimStore store) {
         this.store = Objects.requireNonNull(store, "store");
@@ -68,40 +75,48 @@ public final class ConflictGuardBuilder {
     }
 
     /**
-     * Reads the {@link DependsOn} declarations of this persistence unit's entities (the
-     * application's unit, not the claim store's): claims then include dependents, and the
-     * {@link ConflictGuardEntityListener} checks writes to these entities. The graph is checked
-     * when the guard is built. The guard does not close the unit.
+     * The application's persistence unit (not the claim store's): its entities' {@link DependsOn}
+     * declarations make the dependency graph, so claims include dependents; the
+     * {@link ConflictGuardEntityListener} checks writes to every entity of this unit; and ids of
+     * its entities are converted to the canonical form of their id type. The graph is checked when
+     * the guard is built. The guard does not close the unit.
+     *
+     * @throws NullPointerException if {@code applicationUnit} is null
      */
     public ConflictGuardBuilder dependencies(EntityManagerFactory applicationUnit) {
         this.dependencies = Objects.requireNonNull(applicationUnit, "applicationUnit");
         return this;
     }
 
-    /** Adds a resolver for dependents the annotations cannot express; needs {@link #dependencies}. */
+    /**
+     * Adds a resolver for dependents the annotations cannot express; needs {@link #dependencies}.
+     *
+     * @throws NullPointerException if {@code resolver} is null
+     */
     public ConflictGuardBuilder resolver(DependencyResolver resolver) {
         resolvers.add(Objects.requireNonNull(resolver, "resolver"));
         return this;
     }
 
-    /** Adds a listener told of every claim, release, conflict and loss. */
+    /**
+     * Adds a listener told of every claim, release, conflict and loss.
+     *
+     * @throws NullPointerException if {@code listener} is null
+     */
     public ConflictGuardBuilder listener(ClaimListener listener) {
         listeners.add(Objects.requireNonNull(listener, "listener"));
         return this;
     }
 
     /**
-     * Builds the guard: reads configuration, chooses and checks the store.
+     * Builds the guard: reads configuration, reads and checks the dependency graph, chooses and
+     * checks the store.
      *
-     * @throws ConfigurationException if a setting is bad, a dependency declaration is bad, or
-     *     the chosen store cannot be used
+     * @throws ConfigurationException if a setting is bad, two inputs contradict each other, a
+     *     dependency declaration is bad, or the chosen store cannot be used
      */
     public ConflictGuard build() {
-        if (!resolvers.isEmpty() && dependencies == null) {
-            throw new ConfigurationException(null, "Dependency resolvers need the application's persistence unit:"
-                    + " call dependencies(entityManagerFactory) as well");
-        }
-        DependencyGraph graph = dependencies == null ? null : DependencyGraph.build(dependencies, resolvers);
-        return Bootstrap.start(Settings.read(settings), entityManagerFactory, store, graph, listeners);
+        return Bootstrap.start(new Bootstrap.Inputs(settings, store, "store(...)", entityManagerFactory, dependencies,
+                resolvers, listeners, () -> null));
     }
 }

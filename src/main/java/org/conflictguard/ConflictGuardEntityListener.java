@@ -3,15 +3,16 @@ package org.conflictguard;
 import jakarta.persistence.PrePersist;
 import jakarta.persistence.PreRemove;
 import jakarta.persistence.PreUpdate;
-import org.conflictguard.internal.WriteChecks;
+import org.conflictguard.internal.write.WriteChecks;
 
 /**
  * Refuses writes to rows claimed by other operations, and writes by an operation whose claim
- * was lost, with a {@link ClaimedRowException} (which marks the transaction for rollback).
+ * was lost, with a {@link WriteRefusedException} (which marks the transaction for rollback).
  * Register it per entity with {@code @EntityListeners(ConflictGuardEntityListener.class)}, or for
- * every entity as a default listener ({@code META-INF-templates/orm.xml}). Only entities that
- * take part in a running guard's dependency graph pay anything; the holding operation's writes
- * pass without a store round trip.
+ * every entity as a default listener ({@code META-INF-templates/orm.xml}). It checks writes to
+ * the entities of the unit given to {@link ConflictGuardBuilder#dependencies} of every running
+ * guard (the claim store's own {@code ObjectLock} excepted); classes no running guard knows pay
+ * one map lookup. The holding operation's writes pass without a store round trip.
  *
  * <p>JPQL and Criteria bulk {@code UPDATE}/{@code DELETE} and native SQL do not run entity
  * listeners: guard those by claiming their targets up front.
@@ -22,28 +23,28 @@ public class ConflictGuardEntityListener {
 
     /**
      * @param entity the entity about to be updated
-     * @throws ClaimedRowException if the row is claimed by another operation or the writer's claim was lost
+     * @throws WriteRefusedException if the row is claimed by another operation or the writer's claim was lost
      */
     @PreUpdate
     public void preUpdate(Object entity) {
-        WriteChecks.check(entity, ClaimedRowException.Write.UPDATE);
+        WriteChecks.check(entity, WriteRefusedException.Write.UPDATE);
     }
 
     /**
      * @param entity the entity about to be removed
-     * @throws ClaimedRowException if the row is claimed by another operation or the writer's claim was lost
+     * @throws WriteRefusedException if the row is claimed by another operation or the writer's claim was lost
      */
     @PreRemove
     public void preRemove(Object entity) {
-        WriteChecks.check(entity, ClaimedRowException.Write.REMOVE);
+        WriteChecks.check(entity, WriteRefusedException.Write.REMOVE);
     }
 
     /**
      * @param entity the entity about to be persisted
-     * @throws ClaimedRowException if a row it depends on is claimed by another operation
+     * @throws WriteRefusedException if a row it depends on is claimed by another operation
      */
     @PrePersist
     public void prePersist(Object entity) {
-        WriteChecks.check(entity, ClaimedRowException.Write.PERSIST);
+        WriteChecks.check(entity, WriteRefusedException.Write.PERSIST);
     }
 }

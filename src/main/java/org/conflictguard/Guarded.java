@@ -20,7 +20,7 @@ import java.lang.annotation.Target;
  * public CompletionStage<Void> archive(@ClaimTarget long projectId) { ... }
  * }</pre>
  *
- * <p>On conflict the method does not run and {@link ClaimConflictException} is thrown, listing
+ * <p>On conflict the method does not run and {@link ClaimRefusedException} is thrown, listing
  * every conflicting row and holder; with {@code onConflict = WAIT} the claim is retried as
  * claims are released, up to {@link #waitSeconds()}.
  */

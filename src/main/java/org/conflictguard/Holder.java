@@ -24,9 +24,12 @@ public record Holder(String operationId, String label, String user, Instant sinc
         Objects.requireNonNull(leaseUntil, "leaseUntil");
     }
 
-    /** A one-line description for messages: {@code operation 'bulk-archive' (7f3c...) since ...}. */
+    /**
+     * A one-line description for messages, naming the operation id and the label each for what it
+     * is: {@code operation '7f3c...' (label 'bulk-archive') for user 'alice' since ..., lease until ...}.
+     */
     public String describe() {
-        return "operation " + (label == null ? "" : "'" + label + "' ") + "(" + operationId + ")"
+        return "operation '" + operationId + "'" + (label == null ? "" : " (label '" + label + "')")
                 + (user == null ? "" : " for user '" + user + "'")
                 + " since " + since + ", lease until " + leaseUntil;
     }

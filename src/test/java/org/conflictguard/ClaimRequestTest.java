@@ -40,7 +40,7 @@ class ClaimRequestTest {
         Holder holder = new Holder("7f3c", "bulk-archive", null, java.time.Instant.EPOCH, java.time.Instant.EPOCH);
         ClaimResult result = ClaimResult.conflict(List.of(new RowClaim(Row.of("Task", 42), holder)));
         assertThatThrownBy(result::claim).isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("Entity 'Task' id 42 is claimed by operation 'bulk-archive' (7f3c) since")
+                .hasMessageContaining("Entity 'Task' id 42 is claimed by operation '7f3c' (label 'bulk-archive') since")
                 .hasMessageContaining("retry after they finish");
         assertThatThrownBy(() -> ClaimResult.conflict(List.of())).isInstanceOf(IllegalArgumentException.class);
     }

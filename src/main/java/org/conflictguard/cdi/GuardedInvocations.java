@@ -13,30 +13,33 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import org.conflictguard.Claim;
 import org.conflictguard.ClaimRequest;
 import org.conflictguard.ClaimTarget;
 import org.conflictguard.ConflictGuard;
 import org.conflictguard.Guarded;
+import org.conflictguard.InvalidClaimException;
 import org.conflictguard.OnConflict;
 import org.conflictguard.Row;
+import org.conflictguard.internal.GuardedWork;
+import org.conflictguard.internal.graph.EntityModel;
 
 /**
- * What the {@link Guarded} interceptor does: claims the targets with their dependents, runs
- * the method with the claim bound, releases on return, on exception, or when a returned
- * {@link CompletionStage} completes. Not API.
+ * What the {@link Guarded} interceptor does: reads the rows from the {@link ClaimTarget}
+ * parameters (refusing a call that would claim nothing, a null target and an id that is not one
+ * of the entity's), then runs the method as guarded work: claimed with dependents, bound while
+ * it runs, released on return, on exception, or when a returned {@link CompletionStage}
+ * completes. Not API.
  */
 @ApplicationScoped
 public class GuardedInvocations {
-
-    private static final System.Logger LOG = System.getLogger("org.conflictguard");
 
     @Inject
     ConflictGuard guard;
     @Inject
     Instance<EntityManagerFactory> units;
+
+    private volatile EntityModel model;
 
     Object invoke(InvocationContext invocation) throws Exception {
         Method method = invocation.getMethod();
@@ -50,36 +53,7 @@ public class GuardedInvocations {
         if (wait != null) {
             request.waitUpTo(wait);
         }
-        Claim claim = guard.claim(request.build()).orElseThrow();
-        Object result;
-        try (Claim.Binding bound = claim.bind()) {
-            result = invocation.proceed();
-        } catch (Throwable failure) {
-            release(claim);
-            throw failure;
-        }
-        if (result instanceof CompletionStage<?> stage) {
-            CompletableFuture<Object> done = new CompletableFuture<>();
-            stage.whenComplete((value, failure) -> {
-                release(claim);
-                if (failure != null) {
-                    done.completeExceptionally(failure);
-                } else {
-                    done.complete(value);
-                }
-            });
-            return done;
-        }
-        release(claim);
-        return result;
-    }
-
-    private static void release(Claim claim) {
-        try {
-            claim.close();
-        } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "Could not release " + claim + "; it lapses with its lease", e);
-        }
+        return GuardedWork.run(guard, request.build(), invocation::proceed);
     }
 
     private static Guarded binding(InvocationContext invocation) {
@@ -112,45 +86,81 @@ public class GuardedInvocations {
         return null;
     }
 
+    /** The rows the call claims; never none: a guarded call that claims nothing would run unprotected. */
     private List<Row> targets(InvocationContext invocation, Guarded guarded) {
         Method method = invocation.getMethod();
         Parameter[] parameters = method.getParameters();
         Object[] values = invocation.getParameters();
         List<Row> rows = new ArrayList<>();
+        boolean annotated = false;
         for (int i = 0; i < parameters.length; i++) {
             ClaimTarget target = parameters[i].getAnnotation(ClaimTarget.class);
-            if (target == null || values[i] == null) {
+            if (target == null) {
                 continue;
             }
-            Class<?> entity = target.entity() != void.class ? target.entity() : guarded.entity();
-            for (Object value : elements(values[i])) {
-                if (value != null) {
-                    rows.add(row(value, entity, method, i));
-                }
+            annotated = true;
+            String parameter = where(method) + ": @ClaimTarget parameter " + i + " ('" + parameters[i].getName() + "')";
+            if (values[i] == null) {
+                throw new InvalidClaimException(null, null, parameter + " is null, so the call would run with"
+                        + " nothing claimed; pass the rows to claim, or call a method that is not @Guarded when there"
+                        + " is nothing to protect");
             }
+            Class<?> entity = target.entity() != void.class ? target.entity() : guarded.entity();
+            List<?> elements = elements(values[i]);
+            if (elements.isEmpty()) {
+                throw new InvalidClaimException(null, null, parameter + " is empty, so the call would run with"
+                        + " nothing claimed; pass at least one row, or skip the call when there is nothing to do");
+            }
+            for (int e = 0; e < elements.size(); e++) {
+                if (elements.get(e) == null) {
+                    throw new InvalidClaimException(null, null, parameter + " holds null at index " + e
+                            + "; every element must be an id or an entity. Filter nulls out before the call");
+                }
+                rows.add(row(elements.get(e), entity, method, parameter));
+            }
+        }
+        if (!annotated) {
+            throw new InvalidClaimException(null, null, where(method) + " is @Guarded but no parameter carries"
+                    + " @ClaimTarget, so it would run with nothing claimed; mark the parameter holding the ids or"
+                    + " entities to claim with @ClaimTarget");
         }
         return rows;
     }
 
-    private Row row(Object value, Class<?> entity, Method method, int index) {
+    private Row row(Object value, Class<?> entity, Method method, String parameter) {
         if (value.getClass().isAnnotationPresent(Entity.class)) {
             if (!units.isResolvable()) {
-                throw new IllegalStateException(where(method) + ": parameter " + index + " holds entities, and reading"
-                        + " their ids needs the application's EntityManagerFactory as a CDI bean");
+                throw new IllegalStateException(parameter + " holds entities, and reading their ids needs the"
+                        + " application's EntityManagerFactory as a CDI bean");
             }
             return Row.of(entityName(value.getClass()), units.get().getPersistenceUnitUtil().getIdentifier(value));
         }
         if (entity != void.class && !entity.isAnnotationPresent(Entity.class)) {
-            throw new IllegalArgumentException(where(method) + ": " + entity.getName() + " named by @Guarded(entity = ...)"
-                    + " or @ClaimTarget(entity = ...) is not a JPA entity (no @Entity); name the entity class the ids"
-                    + " belong to");
+            throw new IllegalArgumentException(where(method) + ": " + entity.getName() + " named by @Guarded(entity ="
+                    + " ...) or @ClaimTarget(entity = ...) is not a JPA entity (no @Entity); name the entity class the"
+                    + " ids belong to");
         }
         if (entity == void.class) {
-            throw new IllegalArgumentException(where(method) + ": @ClaimTarget parameter " + index + " holds ids ("
-                    + value.getClass().getSimpleName() + "), but neither @ClaimTarget(entity = ...) nor @Guarded(entity"
-                    + " = ...) says which entity they belong to");
+            throw new IllegalArgumentException(parameter + " holds ids (" + value.getClass().getSimpleName() + "), but"
+                    + " neither @ClaimTarget(entity = ...) nor @Guarded(entity = ...) says which entity they belong to");
         }
-        return Row.of(entityName(entity), value);
+        EntityModel known = model();
+        try {
+            return known != null && known.entityName(entity) != null ? known.row(entity, value)
+                    : Row.of(entityName(entity), value);
+        } catch (InvalidClaimException e) {
+            throw new InvalidClaimException(e.entity(), e.id(), parameter + ": " + e.getMessage());
+        }
+    }
+
+    /** The application unit's entities, to convert ids to their id type; null without an EntityManagerFactory bean. */
+    private EntityModel model() {
+        EntityModel known = model;
+        if (known == null && units.isResolvable()) {
+            known = EntityModel.read(units.get(), List.of());
+            model = known;
+        }
+        return known;
     }
 
     private static String entityName(Class<?> type) {
@@ -158,9 +168,9 @@ public class GuardedInvocations {
         return entity != null && !entity.name().isEmpty() ? entity.name() : type.getSimpleName();
     }
 
-    private static Iterable<?> elements(Object value) {
+    private static List<?> elements(Object value) {
         if (value instanceof Collection<?> collection) {
-            return collection;
+            return new ArrayList<>(collection);
         }
         if (value.getClass().isArray()) {
             List<Object> list = new ArrayList<>();

@@ -1,107 +1,152 @@
 package org.conflictguard.internal;
 
 import jakarta.persistence.EntityManagerFactory;
-import jakarta.persistence.Persistence;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Supplier;
 import org.conflictguard.ConfigKeys;
 import org.conflictguard.ConfigurationException;
 import org.conflictguard.ConflictGuard;
+import org.conflictguard.ConflictGuardBuilder;
+import org.conflictguard.internal.config.Settings;
+import org.conflictguard.internal.graph.DependencyGraph;
+import org.conflictguard.internal.graph.EntityModel;
 import org.conflictguard.spi.ClaimListener;
 import org.conflictguard.spi.ClaimStore;
-import org.conflictguard.store.jpa.JpaClaimStore;
+import org.conflictguard.spi.DependencyResolver;
 
-/** Chooses and starts the store, then the guard. Not API. */
+/**
+ * Starts a guard from what the application gives ({@link ConflictGuardBuilder} or the CDI
+ * producer): reads the settings once, refuses contradictory inputs, reads the dependency graph,
+ * lets {@link StoreChoice} choose the store and logs that choice once. Not API.
+ */
 public final class Bootstrap {
 
     private static final System.Logger LOG = System.getLogger("org.conflictguard");
-    private static final String REDISSON = "org.redisson.api.RedissonClient";
+
+    /** Settings that choose or configure the store: meaningless next to a store given ready-made. */
+    private static final List<String> STORE_KEYS = List.of(ConfigKeys.STORE, ConfigKeys.REDIS_ADDRESS,
+            ConfigKeys.REDIS_CONFIG, ConfigKeys.NAMESPACE, ConfigKeys.PERSISTENCE_UNIT, ConfigKeys.DATABASE_DIALECT);
+
+    /**
+     * What the application gives.
+     *
+     * @param settings values set explicitly (the builder's), which win over every other source
+     * @param store a ready store, or null
+     * @param storeSource where the ready store comes from, for messages ("store(...)", "a ClaimStore bean")
+     * @param storeUnit the database store's persistence unit, or null
+     * @param dependencies the application's persistence unit, whose {@code @DependsOn} to follow, or null
+     * @param resolvers dependency resolvers (need {@code dependencies})
+     * @param listeners told of every claim event
+     * @param redissonBean the application's {@code RedissonClient}, or a supplier of null
+     */
+    public record Inputs(Map<String, String> settings, ClaimStore store, String storeSource,
+            EntityManagerFactory storeUnit, EntityManagerFactory dependencies, List<DependencyResolver> resolvers,
+            List<ClaimListener> listeners, Supplier<Object> redissonBean) {
+
+        /** @throws NullPointerException if a list, the settings or the supplier is null */
+        public Inputs {
+            settings = Map.copyOf(settings);
+            resolvers = List.copyOf(resolvers);
+            listeners = List.copyOf(listeners);
+            Objects.requireNonNull(redissonBean, "redissonBean");
+        }
+    }
 
     private Bootstrap() {
     }
 
     /**
-     * Starts a guard on {@code store} if given, else on the store the settings choose.
+     * Starts a guard.
      *
-     * @param graph the dependency graph, or null for none
-     * @param listeners told of claims, releases, conflicts and losses
-     *
-     * @throws ConfigurationException if the choice cannot be met, naming the setting
+     * @throws ConfigurationException if a setting is bad, inputs contradict each other, a
+     *     dependency declaration is bad, or the chosen store cannot be used; nothing is left open
      */
-    public static ConflictGuard start(Settings settings, EntityManagerFactory emf, ClaimStore store,
-            DependencyGraph graph, List<ClaimListener> listeners) {
+    public static ConflictGuard start(Inputs inputs) {
+        Settings settings = Settings.read(inputs.settings());
+        refuseContradictions(inputs, settings);
+        DependencyGraph graph = inputs.dependencies() == null ? null
+                : new DependencyGraph(EntityModel.read(inputs.dependencies(), inputs.resolvers()));
+        if (graph != null && !graph.model().uncheckedEntities().isEmpty()) {
+            LOG.log(System.Logger.Level.INFO, "ConflictGuard does not check writes to " + graph.model()
+                    .uncheckedEntities() + ": their ids (composite, or of a type rows cannot name) do not name rows");
+        }
         if (!settings.enabled()) {
             LOG.log(System.Logger.Level.WARNING, "ConflictGuard is disabled (" + ConfigKeys.ENABLED + "=false): every"
                     + " claim succeeds without touching a store, so operations are NOT protected from each other");
-            return new DefaultConflictGuard(null, settings, List.of(), "disabled", graph, listeners);
+            return new DisabledGuard(settings.lease(), graph);
         }
-        List<AutoCloseable> owned = new ArrayList<>();
+        StoreChoice.Chosen chosen = StoreChoice.choose(settings, inputs.store(), inputs.storeSource(),
+                inputs.storeUnit(), inputs.redissonBean());
         try {
-            String why;
-            if (store != null) {
-                why = "store given to the builder";
-            } else {
-                boolean redisConfigured = settings.redisAddress().isPresent() || settings.redisConfig().isPresent();
-                switch (settings.store()) {
-                    case REDIS -> {
-                        if (!redisConfigured) {
-                            throw new ConfigurationException(ConfigKeys.STORE, ConfigKeys.STORE + "=redis but no Redis"
-                                    + " is configured; set " + ConfigKeys.REDIS_ADDRESS + " (e.g. redis://127.0.0.1:6379)"
-                                    + " or " + ConfigKeys.REDIS_CONFIG + ", or give the builder a RedisClaimStore");
-                        }
-                        why = ConfigKeys.STORE + "=redis";
-                        store = redis(settings, owned);
-                    }
-                    case DATABASE -> {
-                        why = ConfigKeys.STORE + "=database";
-                        store = database(settings, emf, owned);
-                    }
-                    default -> {
-                        if (redisConfigured) {
-                            why = ConfigKeys.STORE + "=auto and " + (settings.redisConfig().isPresent()
-                                    ? ConfigKeys.REDIS_CONFIG : ConfigKeys.REDIS_ADDRESS) + " is set";
-                            store = redis(settings, owned);
-                        } else {
-                            why = ConfigKeys.STORE + "=auto and no Redis is configured (" + ConfigKeys.REDIS_ADDRESS
-                                    + " and " + ConfigKeys.REDIS_CONFIG + " are unset)";
-                            store = database(settings, emf, owned);
-                        }
-                    }
-                }
-            }
-            String description = store.description() + ", lease " + settings.lease();
-            LOG.log(System.Logger.Level.INFO, "ConflictGuard uses the " + description + " (" + why + ")");
-            return new DefaultConflictGuard(store, settings, owned, description, graph, listeners);
+            String description = chosen.store().description() + ", lease " + settings.lease();
+            LOG.log(System.Logger.Level.INFO, "ConflictGuard uses the " + description + " (" + chosen.why() + ")"
+                    + unused(inputs, settings));
+            return new Guard(chosen.store(), description, settings, chosen.owned(), graph, inputs.listeners());
         } catch (RuntimeException | Error e) {
-            DefaultConflictGuard.closeAll(owned);
+            closeAll(chosen.owned());
             throw e;
         }
     }
 
-    private static ClaimStore redis(Settings settings, List<AutoCloseable> owned) {
-        try {
-            Class.forName(REDISSON, false, Bootstrap.class.getClassLoader());
-        } catch (ClassNotFoundException | LinkageError e) {
-            throw new ConfigurationException(ConfigKeys.STORE, "The Redis store was chosen but Redisson is not on the"
-                    + " class path; add org.redisson:redisson (4.x) to the application, or unset "
-                    + ConfigKeys.REDIS_ADDRESS + " / " + ConfigKeys.REDIS_CONFIG + " to use the database", e);
+    /** Inputs the application gave that a given store would silently make meaningless. */
+    private static void refuseContradictions(Inputs inputs, Settings settings) {
+        if (!inputs.resolvers().isEmpty() && inputs.dependencies() == null) {
+            throw new ConfigurationException(null, "Dependency resolvers need the application's persistence unit:"
+                    + " call dependencies(entityManagerFactory) as well");
         }
-        return RedisBootstrap.connect(settings, owned);
+        if (inputs.store() != null) {
+            if (inputs.storeUnit() != null) {
+                throw new ConfigurationException(null, "Both " + inputs.storeSource() + " and"
+                        + " entityManagerFactory(...) were given; the store would make the unit unused. Give the"
+                        + " store, or the unit for the database store, not both");
+            }
+            for (String key : STORE_KEYS) {
+                if (settings.fromBuilder(key)) {
+                    throw new ConfigurationException(key, "Both " + inputs.storeSource() + " and setting(" + key
+                            + ", ...) were given; a ready store ignores " + key + ". Configure the store you build,"
+                            + " or drop it and let the settings choose");
+                }
+            }
+        }
+        if (inputs.storeUnit() != null) {
+            for (String key : List.of(ConfigKeys.REDIS_ADDRESS, ConfigKeys.REDIS_CONFIG, ConfigKeys.PERSISTENCE_UNIT)) {
+                if (settings.fromBuilder(key)) {
+                    throw new ConfigurationException(key, "Both entityManagerFactory(...) and setting(" + key
+                            + ", ...) were given; one of them would be ignored. Give the unit for the database store,"
+                            + " or the setting, not both");
+                }
+            }
+            if (settings.fromBuilder(ConfigKeys.STORE) && settings.store() == org.conflictguard.StoreType.REDIS) {
+                throw new ConfigurationException(ConfigKeys.STORE, "Both entityManagerFactory(...) and setting("
+                        + ConfigKeys.STORE + ", \"redis\") were given; the unit would be ignored. Drop one of them");
+            }
+        }
     }
 
-    private static ClaimStore database(Settings settings, EntityManagerFactory emf, List<AutoCloseable> owned) {
-        if (emf == null) {
-            try {
-                emf = Persistence.createEntityManagerFactory(settings.persistenceUnit());
-            } catch (RuntimeException e) {
-                throw new ConfigurationException(ConfigKeys.PERSISTENCE_UNIT, "The database store needs a persistence"
-                        + " unit, but '" + settings.persistenceUnit() + "' (" + ConfigKeys.PERSISTENCE_UNIT
-                        + ") could not be created: " + e.getMessage() + ". Declare it (see"
-                        + " META-INF-templates/persistence-unit.xml), give the builder an EntityManagerFactory, or set "
-                        + ConfigKeys.REDIS_ADDRESS + " to use Redis", e);
-            }
-            owned.add(emf::close);
+    /** The settings from outside the builder that a given store leaves unused, for the startup line. */
+    private static String unused(Inputs inputs, Settings settings) {
+        if (inputs.store() == null) {
+            return "";
         }
-        return JpaClaimStore.create(emf, settings.namespace(), settings.dialect());
+        List<String> unused = new ArrayList<>();
+        for (String key : STORE_KEYS) {
+            if (settings.isSet(key)) {
+                unused.add(key + " (" + settings.sources().get(key) + ")");
+            }
+        }
+        return unused.isEmpty() ? "" : "; not used with that store: " + String.join(", ", unused);
+    }
+
+    static void closeAll(List<AutoCloseable> resources) {
+        for (AutoCloseable resource : resources) {
+            try {
+                resource.close();
+            } catch (Exception e) {
+                LOG.log(System.Logger.Level.WARNING, "Could not close " + resource, e);
+            }
+        }
     }
 }

@@ -2,17 +2,21 @@ package org.conflictguard.internal;
 
 import java.time.Instant;
 import java.util.List;
-import org.conflictguard.Claim;
 import org.conflictguard.ReleaseOutcome;
 import org.conflictguard.Row;
 
 /** Guarded work over rows an outer claim bound to this thread already holds: runs under it, releases nothing. */
-final class NestedClaim implements Claim {
+final class NestedClaim implements BoundClaim {
 
-    private final DefaultClaim outer;
+    private final BoundClaim outer;
 
-    NestedClaim(DefaultClaim outer) {
+    NestedClaim(BoundClaim outer) {
         this.outer = outer;
+    }
+
+    @Override
+    public Object owner() {
+        return outer.owner();
     }
 
     @Override
@@ -63,6 +67,21 @@ final class NestedClaim implements Claim {
     @Override
     public ReleaseOutcome release() {
         return ReleaseOutcome.NOTHING;
+    }
+
+    @Override
+    public ReleaseOutcome releaseAfter(Throwable failure) {
+        return ReleaseOutcome.NOTHING;
+    }
+
+    @Override
+    public boolean covers(Row row) {
+        return outer.covers(row);
+    }
+
+    @Override
+    public boolean isSafelyHeld() {
+        return outer.isSafelyHeld();
     }
 
     @Override

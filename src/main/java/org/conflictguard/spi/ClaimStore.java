@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.conflictguard.Holder;
+import org.conflictguard.OperationInUseException;
 import org.conflictguard.Row;
 import org.conflictguard.RowClaim;
 import org.conflictguard.StoreException;
@@ -18,19 +19,19 @@ import org.conflictguard.SweepSummary;
  *
  * <p>Every method is atomic in the store: no other caller ever sees a claim half made or half
  * released. Leases are measured by the store's clock. Every method throws
- * {@link StoreException} when the store cannot be reached or fails; the call then either had
- * no effect or, when the failure came after the store acted (a timeout), took effect whole: a
- * claim granted that way has no handle and lapses with its lease. Implementations are
- * thread-safe.
+ * {@link StoreException} when the store cannot be reached or fails; the call then took effect
+ * whole or not at all (see {@link StoreException}). {@link #close()} removes what the store
+ * added to a shared client (subscriptions, listeners); the guard closes the stores it creates,
+ * and the application those it builds itself. Implementations are thread-safe.
  */
-public interface ClaimStore {
+public interface ClaimStore extends AutoCloseable {
 
     /**
      * Claims every row of {@code spec}, or none. A row held by another operation under a live
      * lease is a conflict; a row whose holder's lease lapsed is taken over.
      *
      * @return granted with a new token, or refused with every conflicting row
-     * @throws IllegalStateException if the operation already holds a live claim
+     * @throws OperationInUseException if the operation already holds a live claim; nothing changed
      */
     ClaimOutcome claim(ClaimSpec spec);
 
@@ -96,6 +97,15 @@ public interface ClaimStore {
         }
     }
 
-    /** A short description for logs, e.g. {@code redis redis://127.0.0.1:6379, namespace 'app'}. */
+    /** A short description for logs, e.g. {@code redis, namespace 'app'}. */
     String description();
+
+    /**
+     * Removes what this store added to clients it shares with the application (a subscription, a
+     * listener) and stops using them; the claims it keeps stay. Idempotent. The default does
+     * nothing.
+     */
+    @Override
+    default void close() {
+    }
 }

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
-import org.conflictguard.ClaimConflictException;
+import org.conflictguard.ClaimRefusedException;
 import org.conflictguard.ClaimEvent;
 import org.conflictguard.ConflictGuard;
 import org.conflictguard.Row;
@@ -72,7 +72,7 @@ class ArquillianGuardedTest {
 
         assertThat(guard.inspect(List.of(Row.of("Project", 7), Row.of("Milestone", 70), Row.of("Task", 700))))
                 .hasSize(3);
-        assertThatThrownBy(() -> service.failHalfway(7L)).isInstanceOf(ClaimConflictException.class)
+        assertThatThrownBy(() -> service.failHalfway(7L)).isInstanceOf(ClaimRefusedException.class)
                 .hasMessageContaining("'async-archive'");
 
         finish.complete("done");

@@ -14,9 +14,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.conflictguard.Claim;
-import org.conflictguard.ClaimConflictException;
+import org.conflictguard.ClaimRefusedException;
 import org.conflictguard.ClaimEvent;
-import org.conflictguard.ClaimedRowException;
+import org.conflictguard.WriteRefusedException;
 import org.conflictguard.ConflictGuard;
 import org.conflictguard.Row;
 import org.conflictguard.graph.Milestone;
@@ -97,14 +97,14 @@ public abstract class GuardedInterceptorTest {
         assertThat(guard.claimsOf(TrackerService.currentOperation)).extracting(c -> c.row())
                 .contains(Row.of("Project", 1), Row.of("Milestone", 10), Row.of("Task", 1), Row.of("Task", 2),
                         Row.of("Task", 4));
-        ClaimedRowException refused = refusal(() -> service.inTransaction(em -> em.find(Task.class, 2L).title = "x"));
+        WriteRefusedException refused = refusal(() -> service.inTransaction(em -> em.find(Task.class, 2L).title = "x"));
         assertThat(refused.holder().label()).isEqualTo("archive-project");
         assertThat(refused.holder().operationId()).isEqualTo(TrackerService.currentOperation);
         assertThat(refusal(() -> service.inTransaction(
                 em -> em.persist(new Task(50, "new", em.find(Milestone.class, 10L))))).write())
-                .isEqualTo(ClaimedRowException.Write.PERSIST);
+                .isEqualTo(WriteRefusedException.Write.PERSIST);
         assertThatThrownBy(() -> service.renameTasks(List.of(taskRef(1)), "competing"))
-                .isInstanceOf(ClaimConflictException.class).hasMessageContaining("'archive-project'");
+                .isInstanceOf(ClaimRefusedException.class).hasMessageContaining("'archive-project'");
 
         TrackerService.proceed.countDown();
         assertThat(running.get(30, TimeUnit.SECONDS)).isEqualTo(1);
@@ -160,7 +160,7 @@ public abstract class GuardedInterceptorTest {
     void theWaitPolicyProceedsOnceTheHolderReleasesAndTimesOutOtherwise() throws Exception {
         Claim holder = guard.claim(List.of(Row.of("Project", 2))).orElseThrow();
         long start = System.nanoTime();
-        assertThatThrownBy(() -> service.waitBriefly(2L)).isInstanceOf(ClaimConflictException.class);
+        assertThatThrownBy(() -> service.waitBriefly(2L)).isInstanceOf(ClaimRefusedException.class);
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(900), Duration.ofSeconds(5));
 
         CountDownLatch waiting = new CountDownLatch(1);

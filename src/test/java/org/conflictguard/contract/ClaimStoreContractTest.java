@@ -23,12 +23,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.IntStream;
 import org.conflictguard.Claim;
-import org.conflictguard.ClaimConflictException;
+import org.conflictguard.ClaimRefusedException;
 import org.conflictguard.ClaimRequest;
 import org.conflictguard.ClaimResult;
 import org.conflictguard.ConfigKeys;
 import org.conflictguard.ConflictGuard;
 import org.conflictguard.Holder;
+import org.conflictguard.OperationInUseException;
 import org.conflictguard.ReleaseOutcome;
 import org.conflictguard.Row;
 import org.conflictguard.RowClaim;
@@ -131,9 +132,10 @@ public abstract class ClaimStoreContractTest {
             assertThat(conflict.holder().label()).isEqualTo("bulk-archive");
             assertThat(conflict.holder().user()).isEqualTo("alice");
             assertThat(guard.inspect(List.of(Row.of("Task", 4), Row.of("Task", 5)))).isEmpty();
-            assertThatThrownBy(second::orElseThrow).isInstanceOf(ClaimConflictException.class)
-                    .hasMessageContaining("Entity 'Task' id 3 is claimed by operation 'bulk-archive'")
-                    .satisfies(e -> assertThat(((ClaimConflictException) e).conflicts()).isEqualTo(second.conflicts()));
+            assertThatThrownBy(second::orElseThrow).isInstanceOf(ClaimRefusedException.class)
+                    .hasMessageContaining("Entity 'Task' id 3 is claimed by operation '" + first.operationId()
+                            + "' (label 'bulk-archive') for user 'alice' since")
+                    .satisfies(e -> assertThat(((ClaimRefusedException) e).conflicts()).isEqualTo(second.conflicts()));
         }
     }
 
@@ -504,7 +506,8 @@ public abstract class ClaimStoreContractTest {
     void anOperationIdHoldsOneLiveClaimAtATime() {
         Claim claim = guard.claim(ClaimRequest.builder().operationId("job-1").row("Task", 1).build()).orElseThrow();
         assertThatThrownBy(() -> guard.claim(ClaimRequest.builder().operationId("job-1").row("Task", 2).build()))
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("'job-1' already holds a live claim");
+                .isInstanceOf(OperationInUseException.class).hasMessageContaining("'job-1' already holds a live claim")
+                .satisfies(e -> assertThat(((OperationInUseException) e).operationId()).isEqualTo("job-1"));
         assertThat(guard.inspect(List.of(Row.of("Task", 2)))).isEmpty();
         claim.release();
         guard.claim(ClaimRequest.builder().operationId("job-1").row("Task", 2).build()).orElseThrow().release();
@@ -561,7 +564,7 @@ public abstract class ClaimStoreContractTest {
                 () -> guard.claimsOf(" "),
                 () -> guard.forceRelease(null));
         for (Runnable call : rejected) {
-            assertThatThrownBy(call::run).isInstanceOfAny(IllegalArgumentException.class, IllegalStateException.class);
+            assertThatThrownBy(call::run).isInstanceOfAny(IllegalArgumentException.class, OperationInUseException.class);
         }
         assertThat(snapshot(namespace)).isEqualTo(before);
         held.release();

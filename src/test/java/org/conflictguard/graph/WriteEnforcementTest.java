@@ -11,7 +11,7 @@ import java.util.function.Consumer;
 import org.conflictguard.Claim;
 import org.conflictguard.ClaimEvent;
 import org.conflictguard.ClaimRequest;
-import org.conflictguard.ClaimedRowException;
+import org.conflictguard.WriteRefusedException;
 import org.conflictguard.ConfigKeys;
 import org.conflictguard.ConflictGuard;
 import org.conflictguard.ReleaseOutcome;
@@ -92,17 +92,17 @@ public abstract class WriteEnforcementTest {
                     Row.of("Task", 1), Row.of("Task", 2), Row.of("Task", 3), Row.of("Task", 4))
                     .doesNotContain(Row.of("Project", 2), Row.of("Milestone", 20));
 
-            ClaimedRowException refused = refusal(() -> inTransaction(em -> em.find(Task.class, 2L).title = "edited"));
-            assertThat(refused.write()).isEqualTo(ClaimedRowException.Write.UPDATE);
+            WriteRefusedException refused = refusal(() -> inTransaction(em -> em.find(Task.class, 2L).title = "edited"));
+            assertThat(refused.write()).isEqualTo(WriteRefusedException.Write.UPDATE);
             assertThat(refused.row()).isEqualTo(Row.of("Task", 2));
             assertThat(refused.holder().operationId()).isEqualTo(claim.operationId());
             assertThat(refused.holder().label()).isEqualTo("bulk-archive");
-            assertThat(refused.getMessage()).startsWith("Cannot update Entity 'Task' id 2: it is claimed by operation"
-                    + " 'bulk-archive' (" + claim.operationId() + ") for user 'alice' since");
+            assertThat(refused.getMessage()).startsWith("Cannot update Entity 'Task' id 2: it is claimed by operation '"
+                    + claim.operationId() + "' (label 'bulk-archive') for user 'alice' since");
             assertThat(title(2)).isEqualTo("two");
 
             assertThat(refusal(() -> inTransaction(em -> em.remove(em.find(Milestone.class, 11L)))).write())
-                    .isEqualTo(ClaimedRowException.Write.REMOVE);
+                    .isEqualTo(WriteRefusedException.Write.REMOVE);
             assertThat(refusal(() -> inTransaction(em -> em.find(Task.class, 4L).title = "via resolver")).row())
                     .isEqualTo(Row.of("Task", 4));
         }
@@ -128,9 +128,9 @@ public abstract class WriteEnforcementTest {
     @Test
     void newDependentsOfAClaimedRowAreRefusedToOthers() {
         try (Claim claim = guard.claim(List.of(Row.of("Milestone", 11))).orElseThrow()) {
-            ClaimedRowException refused = refusal(() -> inTransaction(
+            WriteRefusedException refused = refusal(() -> inTransaction(
                     em -> em.persist(new Task(200, "sneaked in", em.getReference(Milestone.class, 11L)))));
-            assertThat(refused.write()).isEqualTo(ClaimedRowException.Write.PERSIST);
+            assertThat(refused.write()).isEqualTo(WriteRefusedException.Write.PERSIST);
             assertThat(refused.row()).isEqualTo(Row.of("Milestone", 11));
             assertThat(refused.getMessage()).startsWith("Cannot add a new Task under Entity 'Milestone' id 11");
 
@@ -147,7 +147,7 @@ public abstract class WriteEnforcementTest {
         store.stallRenewals();
         try (Claim.Binding bound = claim.bind()) {
             await().atMost(Duration.ofSeconds(10)).until(() -> !claim.isHeld());
-            ClaimedRowException refused = refusal(() -> inTransaction(em -> em.find(Task.class, 3L).title = "late"));
+            WriteRefusedException refused = refusal(() -> inTransaction(em -> em.find(Task.class, 3L).title = "late"));
             assertThat(refused.isOwnClaimLost()).isTrue();
             assertThat(refused.holder()).isNull();
             assertThat(refused.getMessage()).contains("no longer holds its claim");
@@ -208,7 +208,7 @@ public abstract class WriteEnforcementTest {
         try (Claim other = guard.claim(ClaimRequest.builder().label("elsewhere").row("Task", 1).dependents(false)
                 .build()).orElseThrow()) {
             int before = store.inspections();
-            ClaimedRowException refused = refusal(() -> inTransaction(em -> {
+            WriteRefusedException refused = refusal(() -> inTransaction(em -> {
                 em.createQuery("select t from Task t where t.id >= 1000 order by t.id", Task.class).getResultList()
                         .forEach(t -> t.title = "renamed");
                 em.flush();
@@ -231,10 +231,18 @@ public abstract class WriteEnforcementTest {
     }
 
     @Test
-    void entitiesOutsideTheGraphAreNotChecked() {
-        int before = store.inspections();
-        inTransaction(em -> em.find(Unrelated.class, 1L).text = "changed");
-        assertThat(store.inspections()).isEqualTo(before);
+    void claimedRowsOfEntitiesOutsideTheGraphAreRefusedToOthersToo() {
+        // Regression: Unrelated has no @DependsOn edge and no resolver; its claimed rows used to be writable.
+        try (Claim claim = guard.claim(ClaimRequest.builder().label("invoice-run").row("Unrelated", 1).build())
+                .orElseThrow()) {
+            WriteRefusedException refused = refusal(() -> inTransaction(em -> em.find(Unrelated.class, 1L).text = "x"));
+            assertThat(refused.row()).isEqualTo(Row.of("Unrelated", 1));
+            assertThat(refused.holder().label()).isEqualTo("invoice-run");
+            try (Claim.Binding bound = claim.bind()) {
+                inTransaction(em -> em.find(Unrelated.class, 1L).text = "by the holder");
+            }
+        }
+        inTransaction(em -> em.find(Unrelated.class, 1L).text = "after release");
     }
 
     private void inTransaction(Consumer<EntityManager> work) {

@@ -13,6 +13,8 @@ import org.conflictguard.ConfigKeys;
 import org.conflictguard.ConfigurationException;
 import org.conflictguard.ConflictGuard;
 import org.conflictguard.Row;
+import org.conflictguard.spi.ClaimStore;
+import org.conflictguard.store.jpa.JpaClaimStore;
 import org.conflictguard.support.TestDatabase;
 import org.conflictguard.support.TestRedis;
 import org.junit.jupiter.api.AfterAll;
@@ -39,7 +41,7 @@ class BootstrapTest {
     @Test
     void autoPicksRedisWhenAnAddressIsSet() {
         try (ConflictGuard guard = ConflictGuard.builder().setting(ConfigKeys.REDIS_ADDRESS, TestRedis.address())
-                .setting(ConfigKeys.NAMESPACE, "bootstrap-test").entityManagerFactory(h2.emf()).build()) {
+                .setting(ConfigKeys.NAMESPACE, "bootstrap-test").build()) {
             assertThat(guard.description()).startsWith("redis, namespace 'bootstrap-test'");
             guard.claim(List.of(Row.of("Task", 1))).orElseThrow().release();
         }
@@ -55,8 +57,7 @@ class BootstrapTest {
 
     @Test
     void anExplicitRedisChoiceWithoutRedisFailsNamingTheSetting() {
-        assertThatThrownBy(() -> ConflictGuard.builder().setting(ConfigKeys.STORE, "redis")
-                .entityManagerFactory(h2.emf()).build())
+        assertThatThrownBy(() -> ConflictGuard.builder().setting(ConfigKeys.STORE, "redis").build())
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("conflictguard.store=redis but no Redis is configured")
                 .hasMessageContaining("conflictguard.redis.address")
@@ -81,8 +82,7 @@ class BootstrapTest {
         }
         long start = System.nanoTime();
         String address = "redis://127.0.0.1:" + port;
-        assertThatThrownBy(() -> ConflictGuard.builder().setting(ConfigKeys.REDIS_ADDRESS, address)
-                .entityManagerFactory(h2.emf()).build())
+        assertThatThrownBy(() -> ConflictGuard.builder().setting(ConfigKeys.REDIS_ADDRESS, address).build())
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("Could not connect to Redis (conflictguard.redis.address=" + address + ")")
                 .hasMessageContaining("never switched silently");
@@ -100,6 +100,30 @@ class BootstrapTest {
         } finally {
             empty.close();
         }
+    }
+
+    @Test
+    void contradictoryInputsAreRefusedNamingBothInsteadOfIgnoringOne() {
+        ClaimStore store = JpaClaimStore.create(h2.emf(), "contradictions");
+        assertThatThrownBy(() -> ConflictGuard.builder().store(store).entityManagerFactory(h2.emf()).build())
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("Both store(...) and entityManagerFactory(...) were given");
+        for (String key : List.of(ConfigKeys.STORE, ConfigKeys.REDIS_ADDRESS, ConfigKeys.NAMESPACE,
+                ConfigKeys.PERSISTENCE_UNIT, ConfigKeys.DATABASE_DIALECT)) {
+            String value = key.equals(ConfigKeys.REDIS_ADDRESS) ? TestRedis.address()
+                    : key.equals(ConfigKeys.STORE) ? "redis" : key.equals(ConfigKeys.DATABASE_DIALECT) ? "h2" : "x";
+            assertThatThrownBy(() -> ConflictGuard.builder().store(store).setting(key, value).build())
+                    .isInstanceOf(ConfigurationException.class)
+                    .hasMessageContaining("Both store(...) and setting(" + key + ", ...) were given")
+                    .satisfies(e -> assertThat(((ConfigurationException) e).key()).isEqualTo(key));
+        }
+        assertThatThrownBy(() -> ConflictGuard.builder().entityManagerFactory(h2.emf())
+                .setting(ConfigKeys.REDIS_ADDRESS, TestRedis.address()).build())
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("Both entityManagerFactory(...) and setting(conflictguard.redis.address, ...)");
+        assertThatThrownBy(() -> ConflictGuard.builder().entityManagerFactory(h2.emf())
+                .setting(ConfigKeys.STORE, "redis").build())
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("the unit would be ignored");
     }
 
     @Test

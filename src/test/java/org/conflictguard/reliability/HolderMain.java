@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 import org.conflictguard.Claim;
 import org.conflictguard.ClaimRequest;
-import org.conflictguard.ClaimedRowException;
+import org.conflictguard.WriteRefusedException;
 import org.conflictguard.ConfigKeys;
 import org.conflictguard.ConflictGuard;
 import org.conflictguard.ReleaseOutcome;
@@ -80,7 +80,7 @@ public final class HolderMain {
                         Writes.inTransaction(tracker, em -> em.find(Task.class, 1L).title = title);
                         say("WROTE");
                     } catch (RuntimeException e) {
-                        ClaimedRowException refused = findRefusal(e);
+                        WriteRefusedException refused = findRefusal(e);
                         say(refused == null ? "FAILED " + e : "REFUSED " + refused.isOwnClaimLost());
                     }
                 }
@@ -95,9 +95,9 @@ public final class HolderMain {
         }
     }
 
-    private static ClaimedRowException findRefusal(Throwable e) {
+    private static WriteRefusedException findRefusal(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof ClaimedRowException refused) {
+            if (t instanceof WriteRefusedException refused) {
                 return refused;
             }
         }

@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.conflictguard.Claim;
 import org.conflictguard.ClaimRequest;
 import org.conflictguard.ClaimResult;
-import org.conflictguard.ClaimedRowException;
+import org.conflictguard.WriteRefusedException;
 import org.conflictguard.ConfigKeys;
 import org.conflictguard.ConflictGuard;
 import org.conflictguard.Row;
@@ -96,8 +96,8 @@ public abstract class SoakTest {
         AtomicLong lapses = new AtomicLong();
         try (ConflictGuard guard = ConflictGuard.builder().store(store).dependencies(tracker)
                 .setting(ConfigKeys.SWEEP_INTERVAL, "off").build();
-                ConflictGuard paused = ConflictGuard.builder().store(pausedStore).setting(ConfigKeys.SWEEP_INTERVAL,
-                        "off").build()) {
+                ConflictGuard paused = ConflictGuard.builder().store(pausedStore).dependencies(tracker)
+                        .setting(ConfigKeys.SWEEP_INTERVAL, "off").build()) {
             long deadline = System.nanoTime() + duration.toNanos();
             ExecutorService pool = Executors.newFixedThreadPool(8);
             try {
@@ -191,7 +191,7 @@ public abstract class SoakTest {
         long task = rows.stream().filter(r -> r.entity().equals("Task")).map(r -> Long.valueOf(r.id())).findFirst()
                 .orElseThrow();
         try (Claim.Binding bound = claim.bind()) {
-            ClaimedRowException refused = Writes.refusal(() -> Writes.inTransaction(tracker,
+            WriteRefusedException refused = Writes.refusal(() -> Writes.inTransaction(tracker,
                     em -> em.find(Task.class, task).title = "by a holder past its lease"));
             if (!refused.isOwnClaimLost() && refused.holder() == null) {
                 violations.add("lapsed holder's write refused for the wrong reason: " + refused.getMessage());

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import jakarta.ws.rs.core.Response;
 import java.time.Instant;
 import java.util.List;
-import org.conflictguard.ClaimConflictException;
-import org.conflictguard.ClaimedRowException;
+import org.conflictguard.ClaimRefusedException;
+import org.conflictguard.WriteRefusedException;
 import org.conflictguard.Holder;
 import org.conflictguard.Row;
 import org.conflictguard.RowClaim;
@@ -19,7 +19,7 @@ class ProblemMappersTest {
 
     @Test
     void aRefusedClaimBecomes409WithEveryRowAndHolder() {
-        Response response = new ClaimConflictMapper().toResponse(new ClaimConflictException(List.of(
+        Response response = new ClaimRefusedMapper().toResponse(new ClaimRefusedException(List.of(
                 new RowClaim(Row.of("Task", 7), holder), new RowClaim(Row.of("Task", "a\nb"), holder))));
 
         assertThat(response.getStatus()).isEqualTo(409);
@@ -34,8 +34,8 @@ class ProblemMappersTest {
 
     @Test
     void aRefusedWriteBecomes409WithTheHolder() {
-        Response response = new ClaimedRowMapper().toResponse(ClaimedRowException.heldByOther(
-                ClaimedRowException.Write.UPDATE, "Task", Row.of("Task", 7), holder));
+        Response response = new WriteRefusedMapper().toResponse(WriteRefusedException.heldByOther(
+                WriteRefusedException.Write.UPDATE, "Task", Row.of("Task", 7), holder));
         assertThat(response.getStatus()).isEqualTo(409);
         assertThat((String) response.getEntity()).contains("\"title\":\"The row is claimed by another operation\"")
                 .contains("\"detail\":\"Cannot update Entity 'Task' id 7: it is claimed by operation")

@@ -3,7 +3,7 @@ package org.conflictguard.support;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.EntityManagerFactory;
 import java.util.function.Consumer;
-import org.conflictguard.ClaimedRowException;
+import org.conflictguard.WriteRefusedException;
 
 /** Writes through JPA in their own transaction, and what the entity listener said of them. */
 public final class Writes {
@@ -27,11 +27,11 @@ public final class Writes {
     }
 
     /** The refusal a write met, wherever the provider wrapped it; fails if the write passed. */
-    public static ClaimedRowException refusal(Runnable write) {
+    public static WriteRefusedException refusal(Runnable write) {
         try {
             write.run();
         } catch (RuntimeException e) {
-            return ClaimedRowException.findIn(e).orElseThrow(() -> e);
+            return WriteRefusedException.findIn(e).orElseThrow(() -> e);
         }
         throw new AssertionError("the write was not refused");
     }

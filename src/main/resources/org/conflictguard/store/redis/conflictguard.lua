@@ -1,17 +1,25 @@
 -- ConflictGuard claim store: every command is one call of this script, so each is atomic.
 --
--- KEYS[1] = <P>:fence (routes the call to the namespace's hash slot)
+-- KEYS[1] = <P>:fence, KEYS[2] = <P>:leases: the namespace's fixed keys (they route the call to
+--           the namespace's hash slot).
 -- ARGV[1] = <P>, the key prefix "{namespace}"; ARGV[2] = command; then the command's arguments.
 --
--- Keys, all in one hash slot:
+-- Keys, all in one hash slot. The fixed ones arrive in KEYS; the others are named by the rows,
+-- operations and tokens a call is about, so they are built here from <P>. Every key starts with
+-- the hash tag {namespace}, which is what Redis Cluster hashes, so one call never spans slots
+-- (a rule, not a choice: a script may only touch keys of one slot).
 --   <P>:fence            counter; INCR hands out fencing tokens (starts at Redis time x 1024)
+--   <P>:leases           sorted set token -> lease end, for sweeps
 --   <P>:locked:<Entity>  set of claimed ids (for people: SMEMBERS shows what is claimed)
 --   <P>:owner:<Entity>   hash id -> token of the claim holding the row
 --   <P>:claim:<token>    hash op, label, user, since, lease (ms, Redis clock), rows (msgpack)
---   <P>:ops              hash operation id -> token of its latest claim
---   <P>:leases           sorted set token -> lease end, for sweeps
+--   <P>:op:<operation>   set of the tokens of the operation's claims, live or lapsed until swept
 -- A row is held when its owner token names a claim whose lease is after now.
+--
+-- Replies are arrays. Numbers (tokens, times in ms, counts) are integers; ids, names, labels and
+-- statuses are strings. Each command below states its reply.
 
+local FENCE, LEASES = KEYS[1], KEYS[2]
 local P = ARGV[1]
 local CHUNK = 500
 
@@ -20,12 +28,17 @@ local function now_ms()
   return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 end
 
-local function num(x)
+-- A number as the digits Redis stores (tostring would write 1.7e+12).
+local function digits(x)
   return string.format('%.0f', x)
 end
 
 local function claim_key(token)
   return P .. ':claim:' .. token
+end
+
+local function op_key(op)
+  return P .. ':op:' .. op
 end
 
 -- Memoised "is the claim with this token live at now?"
@@ -40,6 +53,14 @@ local function liveness(now)
     end
     return v
   end
+end
+
+-- The live claim among the operation's claims, or nil.
+local function live_claim_of(op, live)
+  for _, token in ipairs(redis.call('SMEMBERS', op_key(op))) do
+    if live(token) then return token end
+  end
+  return nil
 end
 
 -- Calls fn(entity, ids, first, last) for every entity group in args[from..]: entity, n, id1..idn.
@@ -71,14 +92,26 @@ local function append_holders(out, tokens)
     if not seen[t] then
       seen[t] = true
       local h = redis.call('HMGET', claim_key(t), 'op', 'label', 'user', 'since', 'lease')
-      out[#out + 1] = t
-      for j = 1, 5 do out[#out + 1] = h[j] end
+      out[#out + 1] = tonumber(t)
+      out[#out + 1] = h[1]
+      out[#out + 1] = h[2]
+      out[#out + 1] = h[3]
+      out[#out + 1] = tonumber(h[4])
+      out[#out + 1] = tonumber(h[5])
     end
   end
 end
 
--- Appends to out: n, (entity, id, token) for each of the n rows in the groups at ARGV[from..]
--- held by a live claim, then the holder records. Returns out.
+-- Appends "held rows" to out: n, then found (entity, id, token for each of the n rows), then a
+-- holder record per distinct token. Returns out.
+local function append_held(out, found, tokens)
+  out[#out + 1] = #found / 3
+  for k = 1, #found do out[#out + 1] = found[k] end
+  append_holders(out, tokens)
+  return out
+end
+
+-- The rows in the groups at ARGV[from..] held by a live claim, appended to out as held rows.
 local function held_rows(from, live, out)
   local found, holders = {}, {}
   each_group(ARGV, from, function(entity, ids, first, last)
@@ -86,15 +119,12 @@ local function held_rows(from, live, out)
       if t and live(t) then
         found[#found + 1] = entity
         found[#found + 1] = id
-        found[#found + 1] = t
+        found[#found + 1] = tonumber(t)
         holders[#holders + 1] = t
       end
     end)
   end)
-  out[#out + 1] = tostring(#holders)
-  for k = 1, #found do out[#out + 1] = found[k] end
-  append_holders(out, holders)
-  return out
+  return append_held(out, found, holders)
 end
 
 -- Removes the rows the claim still holds and the claim itself. Returns rows removed.
@@ -115,38 +145,36 @@ local function drop_claim(token, op, packed)
     released = released + #mine
   end
   redis.call('DEL', claim_key(token))
-  redis.call('ZREM', P .. ':leases', token)
-  -- Wakes claims waiting for rows (channel, not a key).
+  redis.call('ZREM', LEASES, token)
+  redis.call('SREM', op_key(op), token)
+  -- Wakes claims waiting for rows (a channel, not a key).
   redis.call('PUBLISH', P .. ':released', token)
-  if redis.call('HGET', P .. ':ops', op) == token then
-    redis.call('HDEL', P .. ':ops', op)
-  end
   return released
 end
 
 local commands = {}
 
--- claim op leaseMs label user groups... -> {'CLAIMED', token, since, lease}
---   | {'CONFLICT', n, (entity, id, token) * n, (token, op, label, user, since, lease) * holders}
---   | {'BUSY'} when the operation already holds a live claim
+-- claim op leaseMs label user groups...
+--   -> {'CLAIMED', token, since, lease}
+--    | {'CONFLICT', n, (entity, id, token) * n, (token, op, label, user, since, lease) * holders}
+--    | {'BUSY'} when the operation already holds a live claim
 commands.claim = function()
   local op, lease_ms, label, user = ARGV[3], tonumber(ARGV[4]), ARGV[5], ARGV[6]
   local now = now_ms()
   local live = liveness(now)
-  local current = redis.call('HGET', P .. ':ops', op)
-  if current and live(current) then
+  if live_claim_of(op, live) then
     return {'BUSY'}
   end
   -- Check every row before writing anything.
   local held = held_rows(7, live, {'CONFLICT'})
-  if held[2] ~= '0' then
+  if held[2] ~= 0 then
     return held
   end
   -- A counter lost with a restart starts again above every token handed out before it
   -- (Redis time x 1024), so tokens keep growing even on a Redis that keeps nothing on disk.
-  redis.call('SET', P .. ':fence', num(now * 1024), 'NX')
-  local token = num(redis.call('INCR', P .. ':fence'))
-  local lease = num(now + lease_ms)
+  redis.call('SET', FENCE, digits(now * 1024), 'NX')
+  local token = digits(redis.call('INCR', FENCE))
+  local lease = now + lease_ms
   local index = {}
   each_group(ARGV, 7, function(entity, ids, first, last)
     local owned = {}
@@ -165,10 +193,10 @@ commands.claim = function()
     index[#index + 1] = owned
   end)
   redis.call('HSET', claim_key(token), 'op', op, 'label', label, 'user', user,
-    'since', num(now), 'lease', lease, 'rows', cmsgpack.pack(index))
-  redis.call('HSET', P .. ':ops', op, token)
-  redis.call('ZADD', P .. ':leases', lease, token)
-  return {'CLAIMED', token, num(now), lease}
+    'since', digits(now), 'lease', digits(lease), 'rows', cmsgpack.pack(index))
+  redis.call('SADD', op_key(op), token)
+  redis.call('ZADD', LEASES, digits(lease), token)
+  return {'CLAIMED', tonumber(token), now, lease}
 end
 
 -- renew op token leaseMs -> {'RENEWED', lease} | {'LOST'}
@@ -179,33 +207,35 @@ commands.renew = function()
   if h[1] ~= op or tonumber(h[2]) <= now then
     return {'LOST'}
   end
-  local lease = num(now + lease_ms)
-  redis.call('HSET', claim_key(token), 'lease', lease)
-  redis.call('ZADD', P .. ':leases', lease, token)
+  local lease = now + lease_ms
+  redis.call('HSET', claim_key(token), 'lease', digits(lease))
+  redis.call('ZADD', LEASES, digits(lease), token)
   return {'RENEWED', lease}
 end
 
--- holds op token -> 1 | 0
+-- holds op token -> {1} when the claim is live, else {0}
 commands.holds = function()
   local h = redis.call('HMGET', claim_key(ARGV[4]), 'op', 'lease')
-  if h[1] == ARGV[3] and tonumber(h[2]) > now_ms() then return 1 end
-  return 0
+  if h[1] == ARGV[3] and tonumber(h[2]) > now_ms() then return {1} end
+  return {0}
 end
 
--- release op token -> rows removed (0 for a claim that is not this operation's)
+-- release op token -> {rows removed} (0 for a claim that is not this operation's)
 commands.release = function()
   local op, token = ARGV[3], ARGV[4]
   local h = redis.call('HMGET', claim_key(token), 'op', 'rows')
-  if h[1] ~= op then return 0 end
-  return drop_claim(token, op, h[2])
+  if h[1] ~= op then return {0} end
+  return {drop_claim(token, op, h[2])}
 end
 
--- force op -> rows removed, over every claim of the operation still recorded
+-- force op -> {rows removed}, over every claim of the operation, live or lapsed
 commands.force = function()
   local op = ARGV[3]
-  local token = redis.call('HGET', P .. ':ops', op)
-  if not token then return 0 end
-  return drop_claim(token, op, redis.call('HGET', claim_key(token), 'rows'))
+  local released = 0
+  for _, token in ipairs(redis.call('SMEMBERS', op_key(op))) do
+    released = released + drop_claim(token, op, redis.call('HGET', claim_key(token), 'rows'))
+  end
+  return {released}
 end
 
 -- inspect groups... -> {n, (entity, id, token) * n, holders...}
@@ -217,42 +247,36 @@ end
 -- lapsed ones not swept yet), or {-1} when there are more than limit
 commands.ids = function()
   local key = P .. ':locked:' .. ARGV[3]
-  if redis.call('SCARD', key) > tonumber(ARGV[4]) then return {'-1'} end
+  if redis.call('SCARD', key) > tonumber(ARGV[4]) then return {-1} end
   local out = redis.call('SMEMBERS', key)
-  table.insert(out, 1, tostring(#out))
+  table.insert(out, 1, #out)
   return out
 end
 
 -- claims_of op -> same shape as inspect, over the rows the operation's live claim holds
 commands.claims_of = function()
-  local op = ARGV[3]
-  local token = redis.call('HGET', P .. ':ops', op)
-  local out = {'0'}
-  if not token then return out end
-  local h = redis.call('HMGET', claim_key(token), 'lease', 'rows')
-  if not h[1] or tonumber(h[1]) <= now_ms() then return out end
-  local index = cmsgpack.unpack(h[2])
-  local n = 0
+  local now = now_ms()
+  local token = live_claim_of(ARGV[3], liveness(now))
+  if not token then return {0} end
+  local index = cmsgpack.unpack(redis.call('HGET', claim_key(token), 'rows'))
+  local found = {}
   for g = 1, #index, 2 do
     local entity, ids = index[g], index[g + 1]
     each_owner(entity, ids, 1, #ids, function(id, t)
       if t == token then
-        out[#out + 1] = entity
-        out[#out + 1] = id
-        out[#out + 1] = token
-        n = n + 1
+        found[#found + 1] = entity
+        found[#found + 1] = id
+        found[#found + 1] = tonumber(token)
       end
     end)
   end
-  out[1] = tostring(n)
-  if n > 0 then append_holders(out, {token}) end
-  return out
+  return append_held({}, found, #found > 0 and {token} or {})
 end
 
--- sweep limit -> {claims removed, rows removed, 1 if more lapsed claims remain}
+-- sweep limit -> {claims removed, rows removed, 1 if more lapsed claims remain else 0}
 commands.sweep = function()
   local limit = tonumber(ARGV[3])
-  local lapsed = redis.call('ZRANGEBYSCORE', P .. ':leases', '-inf', num(now_ms()), 'LIMIT', 0, limit + 1)
+  local lapsed = redis.call('ZRANGEBYSCORE', LEASES, '-inf', digits(now_ms()), 'LIMIT', 0, limit + 1)
   local claims, rows = 0, 0
   for k = 1, math.min(#lapsed, limit) do
     local token = lapsed[k]
@@ -260,11 +284,19 @@ commands.sweep = function()
     if h[1] then
       rows = rows + drop_claim(token, h[1], h[2])
     else
-      redis.call('ZREM', P .. ':leases', token)
+      redis.call('ZREM', LEASES, token)
     end
     claims = claims + 1
   end
   return {claims, rows, #lapsed > limit and 1 or 0}
+end
+
+-- commands -> {name...}: this script's command table, sorted, for the client to check against its own
+commands.commands = function()
+  local names = {}
+  for name in pairs(commands) do names[#names + 1] = name end
+  table.sort(names)
+  return names
 end
 
 local command = commands[ARGV[2]]

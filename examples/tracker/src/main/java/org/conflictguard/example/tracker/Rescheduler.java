@@ -36,7 +36,7 @@ public class Rescheduler {
      * Claims the project's tree, registers the operation and starts moving its tasks.
      *
      * @param started receives the operation before this method returns
-     * @throws org.conflictguard.ClaimConflictException (from the interceptor) when any row of the
+     * @throws org.conflictguard.ClaimRefusedException (from the interceptor) when any row of the
      *         tree is claimed by another operation; nothing runs then
      */
     @Guarded(entity = Project.class, label = LABEL)

@@ -7,11 +7,11 @@ import jakarta.transaction.Transactional;
 import jakarta.ws.rs.NotFoundException;
 import java.time.LocalDate;
 import java.util.List;
-import org.conflictguard.ClaimedRowException;
+import org.conflictguard.WriteRefusedException;
 
 /**
  * Every write of the application, each in its own JTA transaction. Each flushes before it
- * returns, so a write the entity listener refuses fails here as a {@link ClaimedRowException}
+ * returns, so a write the entity listener refuses fails here as a {@link WriteRefusedException}
  * (which the library's mapper turns into a 409), not later inside the commit.
  */
 @ApplicationScoped
@@ -59,7 +59,7 @@ public class TaskWriter {
         try {
             em.flush();
         } catch (RuntimeException e) {
-            throw ClaimedRowException.findIn(e).orElseThrow(() -> e);
+            throw WriteRefusedException.findIn(e).orElseThrow(() -> e);
         }
     }
 }

@@ -3,8 +3,8 @@ package org.conflictguard.example.tracker;
 import jakarta.ws.rs.ApplicationPath;
 import jakarta.ws.rs.core.Application;
 import java.util.Set;
-import org.conflictguard.rest.ClaimConflictMapper;
-import org.conflictguard.rest.ClaimedRowMapper;
+import org.conflictguard.rest.ClaimRefusedMapper;
+import org.conflictguard.rest.WriteRefusedMapper;
 
 /** The REST API under /api, with the library's 409 problem+json mappers. */
 @ApplicationPath("api")
@@ -12,6 +12,6 @@ public class TrackerApplication extends Application {
 
     @Override
     public Set<Class<?>> getClasses() {
-        return Set.of(BoardResource.class, BadInputMapper.class, ClaimConflictMapper.class, ClaimedRowMapper.class);
+        return Set.of(BoardResource.class, BadInputMapper.class, ClaimRefusedMapper.class, WriteRefusedMapper.class);
     }
 }

@@ -1,4 +1,4 @@
-package org.conflictguard.internal;
+package org.conflictguard.internal.graph;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -72,7 +72,7 @@ class DependencyGraphTest {
 
     @Test
     void aProjectExpandsToItsMilestonesTasksCommentsAndRisksWithOneQueryPerEdgePerLevelPerChunk() {
-        DependencyGraph graph = DependencyGraph.build(tracker, List.of());
+        DependencyGraph graph = graph(tracker, List.of());
         AtomicInteger queries = new AtomicInteger();
 
         Set<Row> rows = graph.expand(List.of(Row.of("Project", 1)), queries::addAndGet);
@@ -87,7 +87,7 @@ class DependencyGraphTest {
 
     @Test
     void aMilestoneExpandsOnlyBelowItself() {
-        Set<Row> rows = DependencyGraph.build(tracker, List.of()).expand(List.of(Row.of("Milestone", 20)), q -> { });
+        Set<Row> rows = graph(tracker, List.of()).expand(List.of(Row.of("Milestone", 20)), q -> { });
         assertThat(rows).containsExactlyInAnyOrder(Row.of("Milestone", 20), Row.of("Task", 2000));
     }
 
@@ -105,24 +105,25 @@ class DependencyGraphTest {
                         Row.of("Milestone", 20)).stream()).toList();
             }
         };
-        Set<Row> rows = DependencyGraph.build(tracker, List.of(docs)).expand(List.of(Row.of("Project", 2)), q -> { });
+        Set<Row> rows = graph(tracker, List.of(docs)).expand(List.of(Row.of("Project", 2)), q -> { });
         assertThat(rows).contains(Row.of("ExternalDoc", "doc-2"), Row.of("Milestone", 20), Row.of("Task", 2000));
     }
 
     @Test
     void aCycleInTheDataEndsTheExpansion() {
         AtomicInteger queries = new AtomicInteger();
-        Set<Row> rows = DependencyGraph.build(tracker, List.of()).expand(List.of(Row.of("Node", 1)), queries::addAndGet);
+        Set<Row> rows = graph(tracker, List.of()).expand(List.of(Row.of("Node", 1)), queries::addAndGet);
         assertThat(rows).containsExactlyInAnyOrder(Row.of("Node", 1), Row.of("Node", 2));
         assertThat(queries.get()).isEqualTo(2);
     }
 
     @Test
     void anIdThatIsNotValidForItsEntityIsRejected() {
-        DependencyGraph graph = DependencyGraph.build(tracker, List.of());
+        DependencyGraph graph = graph(tracker, List.of());
         assertThatThrownBy(() -> graph.expand(List.of(Row.of("Project", "abc")), q -> { }))
                 .isInstanceOf(InvalidClaimException.class)
-                .hasMessage("Entity 'Project' id 'abc' is not a valid Long id of that entity");
+                .hasMessage("Entity 'Project' id 'abc' (String) is not a valid Long id of that entity; pass the value"
+                        + " of its @Id attribute 'id'");
     }
 
     @Test
@@ -150,16 +151,48 @@ class DependencyGraphTest {
                 return List.of();
             }
         };
-        assertThatThrownBy(() -> DependencyGraph.build(tracker, List.of(wrong)))
+        assertThatThrownBy(() -> graph(tracker, List.of(wrong)))
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("names entity 'Projekt', which the persistence unit does not map");
+    }
+
+    @Test
+    void idsOfKnownEntitiesTakeTheCanonicalFormOfTheirIdType() {
+        EntityModel model = EntityModel.read(tracker, List.of());
+        assertThat(model.canonical(Row.of("Project", "042"))).isEqualTo(Row.of("Project", 42));
+        assertThat(model.canonical(Row.of("Comment", "042"))).as("a String id is taken as it is")
+                .isEqualTo(Row.of("Comment", "042"));
+        assertThat(model.canonical(Row.of("Invoice", "x"))).as("an entity the unit does not map")
+                .isEqualTo(Row.of("Invoice", "x"));
+        assertThat(model.row(Project.class, "7")).isEqualTo(Row.of("Project", 7));
+        assertThat(model.row(Project.class, 7)).isEqualTo(Row.of("Project", 7));
+        assertThatThrownBy(() -> model.row(Project.class, java.util.UUID.randomUUID()))
+                .isInstanceOf(InvalidClaimException.class).hasMessageContaining("is not a valid Long id");
+        assertThatThrownBy(() -> model.canonical(Row.of("Project", "4 2")))
+                .isInstanceOf(InvalidClaimException.class).hasMessageContaining("Entity 'Project' id '4 2'");
+        assertThatThrownBy(() -> model.canonical(Row.of("Project", "99999999999999999999")))
+                .isInstanceOf(InvalidClaimException.class);
+    }
+
+    @Test
+    void everyEntityOfTheUnitIsCheckedOnWriteNotOnlyThoseInTheGraph() {
+        EntityModel model = EntityModel.read(tracker, List.of());
+        assertThat(model.checkedClasses()).contains(Project.class, Task.class, Comment.class,
+                org.conflictguard.graph.Unrelated.class);
+        assertThat(model.entityName(org.conflictguard.graph.Unrelated.class)).isEqualTo("Unrelated");
+        assertThat(EntityModel.read(db.emf(), List.of()).checkedClasses()).as("the claim store's own entity")
+                .doesNotContain(org.conflictguard.store.jpa.ObjectLock.class);
+    }
+
+    private static DependencyGraph graph(EntityManagerFactory emf, List<DependencyResolver> resolvers) {
+        return new DependencyGraph(EntityModel.read(emf, resolvers));
     }
 
     private static void assertBad(String unit, String message) {
         EntityManagerFactory emf = Persistence.createEntityManagerFactory(unit,
                 Map.of("jakarta.persistence.jdbc.url", "jdbc:h2:mem:" + unit));
         try {
-            assertThatThrownBy(() -> DependencyGraph.build(emf, List.of())).isInstanceOf(ConfigurationException.class)
+            assertThatThrownBy(() -> graph(emf, List.of())).isInstanceOf(ConfigurationException.class)
                     .hasMessageStartingWith(message);
         } finally {
             emf.close();

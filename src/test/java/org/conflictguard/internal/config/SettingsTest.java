@@ -1,4 +1,4 @@
-package org.conflictguard.internal;
+package org.conflictguard.internal.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -26,9 +26,9 @@ class SettingsTest {
 
     @Test
     void durationsAcceptShortAndIsoForms() {
-        assertThat(Settings.lease("k", "500ms")).isEqualTo(Duration.ofMillis(500));
-        assertThat(Settings.lease("k", "2m")).isEqualTo(Duration.ofMinutes(2));
-        assertThat(Settings.lease("k", "PT45S")).isEqualTo(Duration.ofSeconds(45));
+        assertThat(Setting.duration("k", "500ms")).isEqualTo(Duration.ofMillis(500));
+        assertThat(Setting.duration("k", "2m")).isEqualTo(Duration.ofMinutes(2));
+        assertThat(Setting.duration("k", "PT45S")).isEqualTo(Duration.ofSeconds(45));
         assertThat(Settings.read(Map.of(ConfigKeys.SWEEP_INTERVAL, "off")).sweepInterval()).isEqualTo(Optional.empty());
     }
 
@@ -46,7 +46,10 @@ class SettingsTest {
                 .hasMessageContaining("use a URI such as redis://127.0.0.1:6379");
         assertThatThrownBy(() -> Settings.check(ConfigKeys.ENABLED, "yes")).hasMessageContaining("use true or false");
         assertThatThrownBy(() -> Settings.check(ConfigKeys.DATABASE_DIALECT, "oracle"))
-                .hasMessageContaining("use auto, h2, postgresql or mariadb");
+                .hasMessageContaining("use auto, h2, postgresql or mariadb")
+                .satisfies(e -> assertThat(((ConfigurationException) e).key()).isEqualTo(ConfigKeys.DATABASE_DIALECT));
+        assertThatThrownBy(() -> Settings.check(ConfigKeys.REDIS_ADDRESS, "redis://")).isInstanceOf(
+                ConfigurationException.class).hasMessageContaining("use a URI such as redis://127.0.0.1:6379");
         assertThatThrownBy(() -> Settings.check("conflictguard.leese", "30s"))
                 .hasMessageContaining("Unknown setting 'conflictguard.leese'");
     }

@@ -8,7 +8,7 @@ package org.conflictguard;
  *
  * <p>Immutable and thread-safe.
  */
-public class ClaimedRowException extends ConflictGuardException {
+public class WriteRefusedException extends ConflictGuardException {
 
     /** The kind of write that was refused. */
     public enum Write {
@@ -25,7 +25,7 @@ public class ClaimedRowException extends ConflictGuardException {
     private final Holder holder;
     private final boolean ownClaimLost;
 
-    private ClaimedRowException(String message, Write write, Row row, Holder holder, boolean ownClaimLost) {
+    private WriteRefusedException(String message, Write write, Row row, Holder holder, boolean ownClaimLost) {
         super(message);
         this.write = write;
         this.row = row;
@@ -34,17 +34,17 @@ public class ClaimedRowException extends ConflictGuardException {
     }
 
     /** The row is held by another operation. */
-    public static ClaimedRowException heldByOther(Write write, String writtenEntity, Row row, Holder holder) {
-        return new ClaimedRowException(action(write, writtenEntity, row) + ": it is claimed by " + holder.describe()
+    public static WriteRefusedException heldByOther(Write write, String writtenEntity, Row row, Holder holder) {
+        return new WriteRefusedException(action(write, writtenEntity, row) + ": it is claimed by " + holder.describe()
                 + "; retry after that operation finishes", write, row, holder, false);
     }
 
     /** The writing operation's own claim on the row was lost. */
-    public static ClaimedRowException ownClaimLost(Write write, String writtenEntity, Row row, String operationId,
+    public static WriteRefusedException ownClaimLost(Write write, String writtenEntity, Row row, String operationId,
             String label) {
-        return new ClaimedRowException(action(write, writtenEntity, row) + ": operation " + (label == null ? ""
-                : "'" + label + "' ") + "(" + operationId + ") no longer holds its claim (its lease lapsed or it was"
-                + " released), so its writes are refused; claim the rows again", write, row, null, true);
+        return new WriteRefusedException(action(write, writtenEntity, row) + ": operation '" + operationId + "'"
+                + (label == null ? "" : " (label '" + label + "')") + " no longer holds its claim (its lease lapsed or"
+                + " it was released), so its writes are refused; claim the rows again", write, row, null, true);
     }
 
     /** The kind of write refused. */
@@ -75,18 +75,18 @@ public class ClaimedRowException extends ConflictGuardException {
      *
      * <pre>{@code
      * } catch (RuntimeException e) {
-     *     throw ClaimedRowException.findIn(e).orElseThrow(() -> e);
+     *     throw WriteRefusedException.findIn(e).orElseThrow(() -> e);
      * }
      * }</pre>
      *
      * @param failure any exception, may be {@code null}
-     * @return the first {@code ClaimedRowException} in {@code failure}'s cause chain (itself
+     * @return the first {@code WriteRefusedException} in {@code failure}'s cause chain (itself
      *         included), or empty
      */
-    public static java.util.Optional<ClaimedRowException> findIn(Throwable failure) {
+    public static java.util.Optional<WriteRefusedException> findIn(Throwable failure) {
         java.util.Set<Throwable> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         for (Throwable t = failure; t != null && seen.add(t); t = t.getCause()) {
-            if (t instanceof ClaimedRowException refused) {
+            if (t instanceof WriteRefusedException refused) {
                 return java.util.Optional.of(refused);
             }
         }

@@ -3,7 +3,7 @@ package org.conflictguard.rest;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
-import org.conflictguard.ClaimConflictException;
+import org.conflictguard.ClaimRefusedException;
 
 /**
  * A claim refused because rows are held (for example by a {@code @Guarded} method) becomes HTTP
@@ -12,10 +12,10 @@ import org.conflictguard.ClaimConflictException;
  * leaseUntil). Stateless and thread-safe.
  */
 @Provider
-public class ClaimConflictMapper implements ExceptionMapper<ClaimConflictException> {
+public class ClaimRefusedMapper implements ExceptionMapper<ClaimRefusedException> {
 
     @Override
-    public Response toResponse(ClaimConflictException conflict) {
+    public Response toResponse(ClaimRefusedException conflict) {
         return Problems.conflict("Rows are claimed by another operation", conflict.getMessage(), conflict.conflicts());
     }
 }

@@ -1,4 +1,4 @@
-package org.conflictguard.internal;
+package org.conflictguard.internal.config;
 
 import java.util.Optional;
 import java.util.function.Function;

@@ -1,4 +1,4 @@
-package org.conflictguard.internal;
+package org.conflictguard.internal.config;
 
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -26,7 +26,7 @@ final class ConfigLookup {
 
     Optional<String> get(String key) {
         String value = explicit.get(key);
-        String source = "builder";
+        String source = Settings.BUILDER;
         if (value == null && microProfile != null) {
             value = microProfile.apply(key).orElse(null);
             source = "MicroProfile Config";

@@ -9,14 +9,14 @@ import java.util.stream.Collectors;
  *
  * <p>Immutable and thread-safe.
  */
-public class ClaimConflictException extends ConflictGuardException {
+public class ClaimRefusedException extends ConflictGuardException {
 
     private static final int LISTED_IN_MESSAGE = 5;
 
     private final List<RowClaim> conflicts;
 
     /** @param conflicts the conflicting rows and their holders; not empty */
-    public ClaimConflictException(List<RowClaim> conflicts) {
+    public ClaimRefusedException(List<RowClaim> conflicts) {
         super(message(conflicts));
         this.conflicts = List.copyOf(conflicts);
     }

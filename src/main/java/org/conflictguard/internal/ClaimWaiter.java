@@ -1,0 +1,41 @@
+package org.conflictguard.internal;
+
+import java.time.Duration;
+import org.conflictguard.spi.ClaimOutcome;
+import org.conflictguard.spi.ClaimSpec;
+import org.conflictguard.spi.ClaimStore;
+
+/**
+ * Asks the store for a claim and, when the request may wait, asks again as claims are released
+ * until it is granted or the wait is over. Thread-safe.
+ */
+final class ClaimWaiter {
+
+    /** The store's last answer, and when (System.nanoTime) the call that gave it was sent. */
+    record Attempt(ClaimOutcome outcome, long sentNanos) {
+    }
+
+    private final ClaimStore store;
+
+    ClaimWaiter(ClaimStore store) {
+        this.store = store;
+    }
+
+    /** @param wait how long to wait for held rows, or null not to wait */
+    Attempt claim(ClaimSpec spec, Duration wait) {
+        long deadline = System.nanoTime() + (wait == null ? 0 : wait.toNanos());
+        long sent = System.nanoTime();
+        ClaimOutcome outcome = store.claim(spec);
+        while (!outcome.isGranted() && deadline - System.nanoTime() > 0) {
+            try {
+                store.awaitRelease(Duration.ofNanos(deadline - System.nanoTime()));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            sent = System.nanoTime();
+            outcome = store.claim(spec);
+        }
+        return new Attempt(outcome, sent);
+    }
+}

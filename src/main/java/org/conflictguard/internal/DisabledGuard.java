@@ -1,0 +1,102 @@
+package org.conflictguard.internal;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import org.conflictguard.Claim;
+import org.conflictguard.ClaimRequest;
+import org.conflictguard.ClaimResult;
+import org.conflictguard.ConfigKeys;
+import org.conflictguard.ConflictGuard;
+import org.conflictguard.Holder;
+import org.conflictguard.Row;
+import org.conflictguard.RowClaim;
+import org.conflictguard.SweepSummary;
+import org.conflictguard.internal.graph.DependencyGraph;
+
+/**
+ * The guard when {@link ConfigKeys#ENABLED} is false: every claim is granted without a store and
+ * holds nothing, nothing is ever claimed, no write is checked. Requests are still checked and
+ * expanded, and claims still bind, so code behaves the same, unprotected. Thread-safe.
+ */
+final class DisabledGuard implements ConflictGuard {
+
+    private final Duration lease;
+    private final ClaimRows rows;
+
+    DisabledGuard(Duration lease, DependencyGraph graph) {
+        this.lease = lease;
+        this.rows = new ClaimRows(graph);
+    }
+
+    @Override
+    public ClaimResult claim(ClaimRequest request) {
+        Arguments.checkRequest(request);
+        List<Row> wanted = rows.of(request);
+        return ClaimResult.claimed(new FreeClaim(this, request, wanted, request.lease() != null ? request.lease()
+                : lease));
+    }
+
+    @Override
+    public List<Row> expand(Collection<Row> rows) {
+        return this.rows.expand(rows);
+    }
+
+    @Override
+    public Map<Row, Holder> inspect(Collection<Row> rows) {
+        this.rows.canonical(rows);
+        return Map.of();
+    }
+
+    @Override
+    public List<RowClaim> claimsOf(String operationId) {
+        Arguments.checkOperationId(operationId);
+        return List.of();
+    }
+
+    @Override
+    public int forceRelease(String operationId) {
+        Arguments.checkOperationId(operationId);
+        return 0;
+    }
+
+    @Override
+    public SweepSummary sweep() {
+        return new SweepSummary(0, 0);
+    }
+
+    @Override
+    public Optional<Claim> current() {
+        return Optional.ofNullable(BoundClaims.current(this));
+    }
+
+    @Override
+    public Executor propagating(Executor executor) {
+        return GuardedWork.propagating(executor);
+    }
+
+    @Override
+    public <T> CompletableFuture<T> submit(ClaimRequest request, Executor executor, Callable<T> work) {
+        return GuardedWork.submit(this, request, executor, work);
+    }
+
+    @Override
+    public String description() {
+        return "disabled";
+    }
+
+    @Override
+    public void close() {
+        // nothing to release or close
+    }
+
+    @Override
+    public String toString() {
+        return "ConflictGuard[disabled]";
+    }
+}

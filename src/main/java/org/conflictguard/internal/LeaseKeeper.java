@@ -1,0 +1,120 @@
+package org.conflictguard.internal;
+
+import java.lang.ref.WeakReference;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.conflictguard.SweepSummary;
+import org.conflictguard.spi.ClaimStore;
+
+/**
+ * Keeps leases: renews each open claim every third of its lease while the claim is reachable
+ * (it is held weakly, so a dropped claim simply lapses), sweeps lapsed claims on schedule, and on
+ * close releases the claims still open. One daemon thread per guard. Thread-safe.
+ */
+final class LeaseKeeper implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger("org.conflictguard");
+
+    private final ClaimStore store;
+    private final ScheduledThreadPoolExecutor scheduler;
+    private final Set<Ticket> tickets = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
+
+    LeaseKeeper(ClaimStore store, Optional<Duration> sweepEvery) {
+        this.store = store;
+        this.scheduler = new ScheduledThreadPoolExecutor(1, task -> {
+            Thread thread = new Thread(task, "conflictguard-leases");
+            thread.setDaemon(true);
+            return thread;
+        });
+        scheduler.setRemoveOnCancelPolicy(true);
+        sweepEvery.ifPresent(every -> scheduler.scheduleWithFixedDelay(this::sweepQuietly, every.toMillis(),
+                every.toMillis(), TimeUnit.MILLISECONDS));
+    }
+
+    /** Renews the claim's lease every third of it until the claim ends, is dropped, or this keeper closes. */
+    void keep(DefaultClaim claim) {
+        Ticket ticket = new Ticket(claim);
+        tickets.add(ticket);
+        claim.renewedBy(ticket);
+        long every = Math.max(1, claim.lease().toMillis() / 3);
+        ticket.future = scheduler.scheduleWithFixedDelay(ticket, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    /** Removes lapsed claims now. */
+    SweepSummary sweep() {
+        return store.sweep();
+    }
+
+    /** Stops renewing and sweeping, then releases every claim still open. Idempotent. */
+    @Override
+    public void close() {
+        closed = true;
+        scheduler.shutdownNow();
+        for (Ticket ticket : tickets) {
+            DefaultClaim claim = ticket.claim.get();
+            if (claim != null && claim.isOpen()) {
+                try {
+                    claim.release();
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.WARNING, "Could not release operation '" + claim.operationId()
+                            + "' on close; its claim lapses with its lease", e);
+                }
+            }
+        }
+        tickets.clear();
+    }
+
+    private void sweepQuietly() {
+        try {
+            SweepSummary summary = store.sweep();
+            if (summary.claims() > 0) {
+                LOG.log(System.Logger.Level.INFO, "Swept " + summary.claims() + " lapsed claim(s), freeing "
+                        + summary.rows() + " row(s)");
+            }
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "Sweep of lapsed claims failed; it runs again later", e);
+        }
+    }
+
+    /** One claim's scheduled renewal. */
+    final class Ticket implements Runnable {
+        private final WeakReference<DefaultClaim> claim;
+        private volatile ScheduledFuture<?> future;
+
+        private Ticket(DefaultClaim claim) {
+            this.claim = new WeakReference<>(claim);
+        }
+
+        /** Stops renewing. */
+        void cancel() {
+            ScheduledFuture<?> scheduled = future;
+            if (scheduled != null) {
+                scheduled.cancel(false);
+            }
+            tickets.remove(this);
+        }
+
+        @Override
+        public void run() {
+            DefaultClaim target = claim.get();
+            if (target == null || !target.isOpen()) {
+                cancel();
+                return;
+            }
+            try {
+                target.renew();
+            } catch (RuntimeException e) {
+                if (!closed) {
+                    LOG.log(System.Logger.Level.WARNING, "Could not renew the lease of operation '"
+                            + target.operationId() + "'; trying again at the next renewal", e);
+                }
+            }
+        }
+    }
+}

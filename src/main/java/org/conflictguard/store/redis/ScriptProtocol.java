@@ -1,0 +1,101 @@
+package org.conflictguard.store.redis;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.conflictguard.StoreException;
+import org.redisson.api.RScript;
+import org.redisson.api.RedissonClient;
+import org.redisson.client.codec.StringCodec;
+
+/**
+ * Runs the commands of {@code conflictguard.lua} for one namespace: one {@code EVALSHA} per
+ * call, with the namespace's fixed keys in {@code KEYS}, the prefix and the command name first in
+ * {@code ARGV}. Loads the script when created and again when Redis has forgotten it. Thread-safe.
+ */
+final class ScriptProtocol {
+
+    private static final String SCRIPT = loadScript();
+
+    private final RScript script;
+    private final String prefix;
+    private final List<Object> keys;
+    private final String description;
+    private volatile String sha;
+
+    /**
+     * @throws StoreException if Redis cannot be reached to load the script
+     */
+    ScriptProtocol(RedissonClient client, String prefix, String description) {
+        this.script = client.getScript(StringCodec.INSTANCE);
+        this.prefix = prefix;
+        this.keys = List.of(prefix + ":fence", prefix + ":leases");
+        this.description = description;
+        this.sha = load();
+    }
+
+    /**
+     * Runs one command.
+     *
+     * @throws StoreException if Redis cannot be reached, fails, or answers what the command does not expect
+     */
+    <A, R> R call(Command<A, R> command, A arguments) {
+        List<Object> commandArgs = command.args().apply(arguments);
+        Object[] args = new Object[commandArgs.size() + 2];
+        args[0] = prefix;
+        args[1] = command.name();
+        for (int i = 0; i < commandArgs.size(); i++) {
+            args[i + 2] = commandArgs.get(i);
+        }
+        return command.reader().apply(arguments, new Reply(command.name(), evaluate(command.name(), args)));
+    }
+
+    private List<?> evaluate(String command, Object[] args) {
+        try {
+            return evalSha(args);
+        } catch (RuntimeException e) {
+            if (String.valueOf(e.getMessage()).contains("NOSCRIPT")) {
+                // Redis restarted or flushed its scripts: load again and retry once.
+                try {
+                    sha = load();
+                    return evalSha(args);
+                } catch (RuntimeException again) {
+                    throw failure(command, again);
+                }
+            }
+            throw failure(command, e);
+        }
+    }
+
+    private List<?> evalSha(Object[] args) {
+        Object reply = script.evalSha(RScript.Mode.READ_WRITE, sha, RScript.ReturnType.LIST, keys, args);
+        return reply instanceof List<?> list ? list : List.of(reply);
+    }
+
+    private String load() {
+        try {
+            return script.scriptLoad(SCRIPT);
+        } catch (RuntimeException e) {
+            throw failure("load", e);
+        }
+    }
+
+    private StoreException failure(String command, RuntimeException e) {
+        return new StoreException("Redis store (" + description + ") failed on '" + command + "': " + e.getMessage()
+                + "; check that Redis is reachable. The call took effect whole or not at all; a claim Redis granted"
+                + " before the failure lapses with its lease", e);
+    }
+
+    private static String loadScript() {
+        try (InputStream in = ScriptProtocol.class.getResourceAsStream("conflictguard.lua")) {
+            if (in == null) {
+                throw new IllegalStateException("conflictguard.lua is missing from the ConflictGuard jar");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
