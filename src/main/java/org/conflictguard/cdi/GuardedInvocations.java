@@ -99,7 +99,8 @@ public class GuardedInvocations {
                 continue;
             }
             annotated = true;
-            String parameter = where(method) + ": @ClaimTarget parameter " + i + " ('" + parameters[i].getName() + "')";
+            String parameter = where(method) + ": @ClaimTarget parameter " + i
+                    + (parameters[i].isNamePresent() ? " ('" + parameters[i].getName() + "')" : "");
             if (values[i] == null) {
                 throw new InvalidClaimException(null, null, parameter + " is null, so the call would run with"
                         + " nothing claimed; pass the rows to claim, or call a method that is not @Guarded when there"

@@ -18,6 +18,7 @@ import org.conflictguard.ClaimRefusedException;
 import org.conflictguard.ClaimEvent;
 import org.conflictguard.WriteRefusedException;
 import org.conflictguard.ConflictGuard;
+import org.conflictguard.InvalidClaimException;
 import org.conflictguard.Row;
 import org.conflictguard.graph.Milestone;
 import org.conflictguard.graph.Project;
@@ -186,6 +187,83 @@ public abstract class GuardedInterceptorTest {
         assertThatThrownBy(() -> service.notAnEntity(1L)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("TrackerService.notAnEntity: java.lang.String named by @Guarded(entity = ...) or"
                         + " @ClaimTarget(entity = ...) is not a JPA entity");
+    }
+
+    @Test
+    void aGuardedCallThatWouldClaimNothingIsRefusedBeforeItRunsNamingTheMethodAndParameter() {
+        TrackerService.RAN_UNPROTECTED.set(0);
+        String method = "org.conflictguard.cdi.TrackerService.";
+        assertThatThrownBy(() -> service.nullableTarget(null)).isInstanceOf(InvalidClaimException.class)
+                .hasMessageContaining(method + "nullableTarget: @ClaimTarget parameter 0").hasMessageContaining("is null");
+        assertThatThrownBy(() -> service.manyTargets(List.of())).isInstanceOf(InvalidClaimException.class)
+                .hasMessageContaining(method + "manyTargets: @ClaimTarget parameter 0").hasMessageContaining("is empty");
+        assertThatThrownBy(() -> service.manyTargets(java.util.Arrays.asList((Object) null)))
+                .isInstanceOf(InvalidClaimException.class).hasMessageContaining("holds null at index 0");
+        assertThatThrownBy(() -> service.manyTargets(java.util.Arrays.asList(1L, null)))
+                .isInstanceOf(InvalidClaimException.class).hasMessageContaining("holds null at index 1");
+        assertThatThrownBy(() -> service.noTarget(1L)).isInstanceOf(InvalidClaimException.class)
+                .hasMessageContaining(method + "noTarget is @Guarded but no parameter carries @ClaimTarget");
+        assertThat(TrackerService.RAN_UNPROTECTED).hasValue(0);
+        assertThat(guard.inspect(List.of(Row.of("Project", 1)))).isEmpty();
+    }
+
+    @Test
+    void idsAreConvertedToTheEntitysIdTypeOrRefusedNamingTheParameter() {
+        assertThat(service.textTarget("1")).contains(Row.of("Project", 1));
+        assertThat(service.textTarget(1)).contains(Row.of("Project", 1));
+        assertThatThrownBy(() -> service.textTarget("abc")).isInstanceOf(InvalidClaimException.class)
+                .hasMessageContaining("TrackerService.textTarget: @ClaimTarget parameter 0")
+                .hasMessageContaining("Entity 'Project' id 'abc' (String) is not a valid Long id");
+        assertThatThrownBy(() -> service.textTarget(java.util.UUID.randomUUID()))
+                .isInstanceOf(InvalidClaimException.class).hasMessageContaining("(UUID) is not a valid Long id");
+    }
+
+    @Test
+    void everyPathOfGuardedWorkTellsInItsReleaseEventHowTheWorkEnded() throws Exception {
+        // Regression: work that threw was released with an event like a success's.
+        java.util.Map<String, java.util.function.Function<Boolean, Object>> paths = new java.util.LinkedHashMap<>();
+        paths.put("@Guarded", fail -> service.mayFail(2L, fail));
+        paths.put("@Guarded returning a CompletionStage", fail -> join(service.mayFailLater(2L, fail)));
+        paths.put("submit", fail -> join(guard.submit(org.conflictguard.ClaimRequest.builder().label("may-fail")
+                .row("Project", 2).build(), callers, () -> {
+                    if (fail) {
+                        throw new IllegalStateException("work failed");
+                    }
+                    return "done";
+                })));
+        for (var path : paths.entrySet()) {
+            for (boolean fail : List.of(false, true)) {
+                TestBeans.EVENTS.clear();
+                if (fail) {
+                    assertThatThrownBy(() -> path.getValue().apply(true)).as(path.getKey())
+                            .satisfies(e -> assertThat(deepest(e)).hasMessage("work failed"));
+                } else {
+                    assertThat(path.getValue().apply(false)).as(path.getKey()).isEqualTo("done");
+                }
+                ClaimEvent released = TestBeans.EVENTS.stream().filter(e -> e.kind() == ClaimEvent.Kind.RELEASED)
+                        .findFirst().orElseThrow();
+                assertThat(released.label()).isEqualTo("may-fail");
+                assertThat(released.failed()).as(path.getKey() + (fail ? " failing" : " succeeding")).isEqualTo(fail);
+                if (fail) {
+                    assertThat(released.failure()).as(path.getKey()).hasMessage("work failed");
+                }
+                assertThat(guard.inspect(List.of(Row.of("Project", 2)))).as(path.getKey()).isEmpty();
+            }
+        }
+    }
+
+    private static Throwable deepest(Throwable e) {
+        return e.getCause() == null ? e : deepest(e.getCause());
+    }
+
+    private static Object join(CompletionStage<?> stage) {
+        try {
+            return stage.toCompletableFuture().get(30, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private String title(long task) {

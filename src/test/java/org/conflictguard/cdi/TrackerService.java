@@ -103,6 +103,43 @@ public class TrackerService {
         }, guard.propagating(workers)).get(30, TimeUnit.SECONDS);
     }
 
+    /** How many times a method below that must be refused before it runs has run anyway. */
+    static final java.util.concurrent.atomic.AtomicInteger RAN_UNPROTECTED = new java.util.concurrent.atomic.AtomicInteger();
+
+    @Guarded(entity = Project.class)
+    public void nullableTarget(@ClaimTarget Long projectId) {
+        RAN_UNPROTECTED.incrementAndGet();
+    }
+
+    @Guarded(entity = Project.class)
+    public void manyTargets(@ClaimTarget List<Object> projectIds) {
+        RAN_UNPROTECTED.incrementAndGet();
+    }
+
+    @Guarded(entity = Project.class)
+    public void noTarget(long projectId) {
+        RAN_UNPROTECTED.incrementAndGet();
+    }
+
+    @Guarded(entity = Project.class, label = "by-text")
+    public List<org.conflictguard.Row> textTarget(@ClaimTarget Object projectId) {
+        return guard.current().orElseThrow().rows();
+    }
+
+    @Guarded(entity = Project.class, label = "may-fail")
+    public String mayFail(@ClaimTarget long projectId, boolean fail) {
+        if (fail) {
+            throw new IllegalStateException("work failed");
+        }
+        return "done";
+    }
+
+    @Guarded(entity = Project.class, label = "may-fail")
+    public CompletionStage<String> mayFailLater(@ClaimTarget long projectId, boolean fail) {
+        return fail ? CompletableFuture.failedFuture(new IllegalStateException("work failed"))
+                : CompletableFuture.completedFuture("done");
+    }
+
     void inTransaction(Consumer<EntityManager> work) {
         Writes.inTransaction(units, work);
     }

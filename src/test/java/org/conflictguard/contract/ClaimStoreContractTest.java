@@ -426,6 +426,21 @@ public abstract class ClaimStoreContractTest {
     }
 
     @Test
+    void forceReleaseRemovesEveryClaimOfTheOperationLiveOrLapsed() {
+        // Regression: Redis removed only the operation's latest claim and left a lapsed one behind.
+        ClaimOutcome lapsed = store.claim(spec("op-twice", SHORT_LEASE, Row.of("Task", 1), Row.of("Task", 2),
+                Row.of("Task", 3)));
+        awaitLapse("op-twice", lapsed.token());
+        ClaimOutcome live = store.claim(spec("op-twice", LEASE, Row.of("Task", 4), Row.of("Task", 5)));
+
+        assertThat(guard.forceRelease("op-twice")).isEqualTo(5);
+        assertThat(store.holds("op-twice", live.token())).isFalse();
+        assertThat(guard.claimsOf("op-twice")).isEmpty();
+        assertThat(guard.sweep()).as("nothing lapsed is left to sweep").isEqualTo(new SweepSummary(0, 0));
+        assertThat(leftovers(namespace)).isZero();
+    }
+
+    @Test
     void aSweepRemovesLapsedClaimsAndFreesTheirRows() {
         ClaimOutcome lapsed = store.claim(spec("crashed", SHORT_LEASE, Row.of("Task", 1), Row.of("Task", 2),
                 Row.of("Milestone", 1)));

@@ -8,7 +8,15 @@ import org.conflictguard.contract.ClaimStoreContractTest;
 import org.conflictguard.spi.ClaimStore;
 import org.conflictguard.support.TestRedis;
 import org.junit.jupiter.api.Test;
+import java.time.Duration;
+import java.util.Map;
+import org.conflictguard.ConfigKeys;
+import org.conflictguard.ConflictGuard;
+import org.conflictguard.internal.Bootstrap;
 import org.redisson.api.RKeys;
+import org.redisson.api.RTopic;
+import org.redisson.api.RedissonClient;
+import org.redisson.client.codec.StringCodec;
 
 /** The store contract on a real Redis. */
 class RedisClaimStoreTest extends ClaimStoreContractTest {
@@ -57,6 +65,31 @@ class RedisClaimStoreTest extends ClaimStoreContractTest {
             assertThat(keys).extracting(key -> key.substring(key.indexOf('{') + 1, key.indexOf('}')))
                     .containsOnly(namespace);
         }
+    }
+
+    @Test
+    void guardsAndStoresClosedOverASharedClientLeaveNoReleaseListenerBehind() throws Exception {
+        // Regression: 200 guards built and closed over one client left 200 listeners on the release topic.
+        RedissonClient client = TestRedis.client();
+        String shared = namespace + "-shared";
+        RTopic topic = client.getTopic("{" + shared + "}:released", StringCodec.INSTANCE);
+        int before = topic.countListeners();
+        for (int i = 0; i < 200; i++) {
+            // As the CDI producer builds it: the application's RedissonClient bean, a store the guard makes.
+            try (ConflictGuard viaBean = Bootstrap.start(new Bootstrap.Inputs(Map.of(ConfigKeys.NAMESPACE, shared),
+                    null, null, null, null, List.of(), List.of(), () -> client))) {
+                try (var holder = viaBean.claim(List.of(org.conflictguard.Row.of("Task", i))).orElseThrow()) {
+                    assertThat(viaBean.claim(ClaimRequest.builder().row("Task", i).waitUpTo(Duration.ofMillis(5))
+                            .build()).isClaimed()).isFalse();
+                }
+                assertThat(topic.countListeners()).as("the waiting claim subscribed").isEqualTo(before + 1);
+            }
+            try (RedisClaimStore store = RedisClaimStore.create(client, shared)) {
+                store.awaitRelease(Duration.ofMillis(1));
+            }
+        }
+        assertThat(topic.countListeners()).isEqualTo(before);
+        client.getKeys().deleteByPattern("{" + shared + "}:*");
     }
 
     @Test
