@@ -4,15 +4,9 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
-import org.conflictguard.Claim;
 import org.conflictguard.ClaimRequest;
 import org.conflictguard.ClaimResult;
 import org.conflictguard.ConfigKeys;
-import org.conflictguard.ConflictGuard;
 import org.conflictguard.Holder;
 import org.conflictguard.Row;
 import org.conflictguard.RowClaim;
@@ -24,14 +18,13 @@ import org.conflictguard.internal.graph.DependencyGraph;
  * holds nothing, nothing is ever claimed, no write is checked. Requests are still checked and
  * expanded, and claims still bind, so code behaves the same, unprotected. Thread-safe.
  */
-final class DisabledGuard implements ConflictGuard {
+final class DisabledGuard extends GuardBase {
 
     private final Duration lease;
-    private final ClaimRows rows;
 
     DisabledGuard(Duration lease, DependencyGraph graph) {
+        super(new ClaimRows(graph));
         this.lease = lease;
-        this.rows = new ClaimRows(graph);
     }
 
     @Override
@@ -42,10 +35,6 @@ final class DisabledGuard implements ConflictGuard {
                 : lease));
     }
 
-    @Override
-    public List<Row> expand(Collection<Row> rows) {
-        return this.rows.expand(rows);
-    }
 
     @Override
     public Map<Row, Holder> inspect(Collection<Row> rows) {
@@ -70,20 +59,8 @@ final class DisabledGuard implements ConflictGuard {
         return new SweepSummary(0, 0);
     }
 
-    @Override
-    public Optional<Claim> current() {
-        return Optional.ofNullable(BoundClaims.current(this));
-    }
 
-    @Override
-    public Executor propagating(Executor executor) {
-        return GuardedWork.propagating(executor);
-    }
 
-    @Override
-    public <T> CompletableFuture<T> submit(ClaimRequest request, Executor executor, Callable<T> work) {
-        return GuardedWork.submit(this, request, executor, work);
-    }
 
     @Override
     public String description() {
@@ -95,8 +72,4 @@ final class DisabledGuard implements ConflictGuard {
         // nothing to release or close
     }
 
-    @Override
-    public String toString() {
-        return "ConflictGuard[disabled]";
-    }
 }

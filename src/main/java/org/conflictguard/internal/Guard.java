@@ -3,12 +3,7 @@ package org.conflictguard.internal;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.conflictguard.Claim;
 import org.conflictguard.ClaimRequest;
 import org.conflictguard.ClaimResult;
 import org.conflictguard.ConflictGuard;
@@ -24,14 +19,13 @@ import org.conflictguard.spi.ClaimListener;
 import org.conflictguard.spi.ClaimStore;
 
 /** The guard over a store: each call checks its arguments and hands off to the part that does the job. */
-final class Guard implements ConflictGuard {
+final class Guard extends GuardBase {
 
     private static final System.Logger LOG = System.getLogger("org.conflictguard");
 
     private final ClaimStore store;
     private final String description;
     private final List<AutoCloseable> owned;
-    private final ClaimRows rows;
     private final LeaseKeeper leases;
     private final Claiming claiming;
     private final AutoCloseable writeChecks;
@@ -43,10 +37,10 @@ final class Guard implements ConflictGuard {
      */
     Guard(ClaimStore store, String description, Settings settings, List<AutoCloseable> owned, DependencyGraph graph,
             List<ClaimListener> listeners) {
+        super(new ClaimRows(graph));
         this.store = store;
         this.description = description;
         this.owned = List.copyOf(owned);
-        this.rows = new ClaimRows(graph);
         this.leases = new LeaseKeeper(store, settings.sweepInterval());
         this.claiming = new Claiming(this, store, settings.lease(), rows, leases, new Events(listeners));
         this.writeChecks = graph == null ? () -> { } : WriteChecks.register(
@@ -59,10 +53,6 @@ final class Guard implements ConflictGuard {
         return claiming.claim(request);
     }
 
-    @Override
-    public List<Row> expand(Collection<Row> rows) {
-        return this.rows.expand(rows);
-    }
 
     @Override
     public Map<Row, Holder> inspect(Collection<Row> rows) {
@@ -89,20 +79,8 @@ final class Guard implements ConflictGuard {
         return leases.sweep();
     }
 
-    @Override
-    public Optional<Claim> current() {
-        return Optional.ofNullable(BoundClaims.current(this));
-    }
 
-    @Override
-    public Executor propagating(Executor executor) {
-        return GuardedWork.propagating(executor);
-    }
 
-    @Override
-    public <T> CompletableFuture<T> submit(ClaimRequest request, Executor executor, Callable<T> work) {
-        return GuardedWork.submit(this, request, executor, work);
-    }
 
     @Override
     public String description() {
@@ -118,10 +96,6 @@ final class Guard implements ConflictGuard {
         Bootstrap.closeAll(owned);
     }
 
-    @Override
-    public String toString() {
-        return "ConflictGuard[" + description + "]";
-    }
 
     private void checkOpen() {
         if (closed.get()) {
