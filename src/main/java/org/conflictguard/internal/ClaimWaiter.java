@@ -23,16 +23,20 @@ final class ClaimWaiter {
 
     /** @param wait how long to wait for held rows, or null not to wait */
     Attempt claim(ClaimSpec spec, Duration wait) {
-        long deadline = System.nanoTime() + (wait == null ? 0 : wait.toNanos());
+        boolean waits = wait != null && !wait.isZero();
+        long deadline = System.nanoTime() + (waits ? wait.toNanos() : 0);
+        // Read before each try, so that a release between a refusal and the wait is not missed.
+        long releases = waits ? store.releases() : 0;
         long sent = System.nanoTime();
         ClaimOutcome outcome = store.claim(spec);
         while (!outcome.isGranted() && deadline - System.nanoTime() > 0) {
             try {
-                store.awaitRelease(Duration.ofNanos(deadline - System.nanoTime()));
+                store.awaitRelease(releases, Duration.ofNanos(deadline - System.nanoTime()));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
             }
+            releases = store.releases();
             sent = System.nanoTime();
             outcome = store.claim(spec);
         }

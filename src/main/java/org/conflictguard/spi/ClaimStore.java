@@ -84,13 +84,25 @@ public interface ClaimStore extends AutoCloseable {
     SweepSummary sweep();
 
     /**
-     * Waits until some claim of this namespace may have been released, or {@code timeout}
-     * passed, whichever is first; used by claims that wait for their rows. May return early.
-     * The default polls: it sleeps up to 250 ms.
+     * A count that moves whenever a claim of this namespace may have been released, as far as
+     * this store can tell; read before a claim that may wait, and handed to
+     * {@link #awaitRelease(long, Duration)} after it was refused, so that a release between the
+     * two is not missed. The default never moves (waits then poll).
+     */
+    default long releases() {
+        return 0;
+    }
+
+    /**
+     * Waits until {@link #releases()} differs from {@code seen} (some claim may have been released
+     * since it was read), or {@code timeout} passed, whichever is first; used by claims that wait
+     * for their rows. May return early. The default polls: it sleeps up to 250 ms.
      *
+     * @param seen what {@link #releases()} answered before the refused claim
+     * @param timeout the most to wait
      * @throws InterruptedException if the thread is interrupted while waiting
      */
-    default void awaitRelease(Duration timeout) throws InterruptedException {
+    default void awaitRelease(long seen, Duration timeout) throws InterruptedException {
         long millis = Math.min(250, timeout.toMillis());
         if (millis > 0) {
             Thread.sleep(millis);

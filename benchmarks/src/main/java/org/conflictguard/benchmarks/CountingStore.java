@@ -80,8 +80,13 @@ final class CountingStore implements ClaimStore {
     }
 
     @Override
-    public void awaitRelease(Duration timeout) throws InterruptedException {
-        store.awaitRelease(timeout);
+    public long releases() {
+        return store.releases();
+    }
+
+    @Override
+    public void awaitRelease(long seen, Duration timeout) throws InterruptedException {
+        store.awaitRelease(seen, timeout);
     }
 
     @Override

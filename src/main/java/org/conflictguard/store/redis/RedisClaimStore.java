@@ -124,10 +124,16 @@ public final class RedisClaimStore implements ClaimStore {
         return new SweepSummary(claims, rows);
     }
 
-    /** Woken by the {@code {namespace}:released} channel the script publishes to; at most 250 ms per call. */
+    /** Counts the messages of the {@code {namespace}:released} channel the script publishes to (subscribes on first use). */
     @Override
-    public void awaitRelease(Duration timeout) throws InterruptedException {
-        releases.await(timeout);
+    public long releases() {
+        return releases.count();
+    }
+
+    /** Woken by the {@code {namespace}:released} channel; at most 250 ms per call. */
+    @Override
+    public void awaitRelease(long seen, Duration timeout) throws InterruptedException {
+        releases.await(seen, timeout);
     }
 
     /** The script's own command table, as it answers it. */

@@ -7,7 +7,7 @@ import org.redisson.client.codec.StringCodec;
 
 /**
  * Wakes claims that wait for rows: a listener on the {@code {namespace}:released} channel the
- * script publishes to on every release, added on the first wait and removed on {@link #close()}.
+ * script publishes to on every release, added when first used and removed on {@link #close()}.
  * Thread-safe.
  */
 final class ReleaseSignal implements AutoCloseable {
@@ -22,12 +22,19 @@ final class ReleaseSignal implements AutoCloseable {
         this.topic = client.getTopic(prefix + ":released", StringCodec.INSTANCE);
     }
 
-    /** Returns when a release was published, after at most {@code min(timeout, 250 ms)}. */
-    void await(Duration timeout) throws InterruptedException {
+    /** How many releases were published since the first call; subscribes on the first call. */
+    long count() {
+        subscribe();
+        synchronized (lock) {
+            return releases;
+        }
+    }
+
+    /** Returns when the count differs from {@code seen}, after at most {@code min(timeout, 250 ms)}. */
+    void await(long seen, Duration timeout) throws InterruptedException {
         subscribe();
         long millis = Math.min(250, timeout.toMillis());
         synchronized (lock) {
-            long seen = releases;
             long until = System.nanoTime() + millis * 1_000_000L;
             while (releases == seen && until - System.nanoTime() > 0) {
                 lock.wait(Math.max(1, (until - System.nanoTime()) / 1_000_000L));
@@ -48,13 +55,16 @@ final class ReleaseSignal implements AutoCloseable {
         }
     }
 
-    /** Removes the listener, if one was added. Idempotent. */
+    /**
+     * Removes the listener, if one was added, without waiting for Redis to confirm (Redisson can
+     * take seconds to unsubscribe). Idempotent.
+     */
     @Override
     public void close() {
         synchronized (lock) {
             closed = true;
             if (listenerId >= 0) {
-                topic.removeListener(listenerId);
+                topic.removeListenerAsync(listenerId);
                 listenerId = -1;
             }
             lock.notifyAll();

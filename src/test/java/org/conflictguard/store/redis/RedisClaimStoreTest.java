@@ -1,6 +1,7 @@
 package org.conflictguard.store.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.util.List;
 import org.conflictguard.ClaimRequest;
@@ -71,25 +72,33 @@ class RedisClaimStoreTest extends ClaimStoreContractTest {
     void guardsAndStoresClosedOverASharedClientLeaveNoReleaseListenerBehind() throws Exception {
         // Regression: 200 guards built and closed over one client left 200 listeners on the release topic.
         RedissonClient client = TestRedis.client();
-        String shared = namespace + "-shared";
-        RTopic topic = client.getTopic("{" + shared + "}:released", StringCodec.INSTANCE);
-        int before = topic.countListeners();
+        // A namespace per guard and per store: Redisson can take seconds to subscribe again to a channel
+        // it has just left.
         for (int i = 0; i < 200; i++) {
+            RTopic guardsTopic = client.getTopic("{" + namespace + "-g" + i + "}:released", StringCodec.INSTANCE);
+            RTopic storesTopic = client.getTopic("{" + namespace + "-s" + i + "}:released", StringCodec.INSTANCE);
             // As the CDI producer builds it: the application's RedissonClient bean, a store the guard makes.
-            try (ConflictGuard viaBean = Bootstrap.start(new Bootstrap.Inputs(Map.of(ConfigKeys.NAMESPACE, shared),
-                    null, null, null, null, List.of(), List.of(), () -> client))) {
-                try (var holder = viaBean.claim(List.of(org.conflictguard.Row.of("Task", i))).orElseThrow()) {
-                    assertThat(viaBean.claim(ClaimRequest.builder().row("Task", i).waitUpTo(Duration.ofMillis(5))
-                            .build()).isClaimed()).isFalse();
-                }
-                assertThat(topic.countListeners()).as("the waiting claim subscribed").isEqualTo(before + 1);
+            try (ConflictGuard viaBean = Bootstrap.start(new Bootstrap.Inputs(Map.of(ConfigKeys.NAMESPACE,
+                    namespace + "-g" + i), null, null, null, null, List.of(), List.of(), () -> client))) {
+                org.conflictguard.Row row = org.conflictguard.Row.of("Task", i);
+                var holder = viaBean.claim(List.of(row)).orElseThrow();
+                var waiter = java.util.concurrent.CompletableFuture.supplyAsync(() -> viaBean.claim(
+                        ClaimRequest.builder().rows(List.of(row)).waitUpTo(Duration.ofSeconds(30)).build()));
+                await("the waiting claim subscribes").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(1))
+                        .until(() -> guardsTopic.countListeners() == 1);
+                holder.release();
+                waiter.get(30, java.util.concurrent.TimeUnit.SECONDS).orElseThrow().release();
             }
-            try (RedisClaimStore store = RedisClaimStore.create(client, shared)) {
-                store.awaitRelease(Duration.ofMillis(1));
+            await("no listener left after guard " + i).atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(1)).until(() -> guardsTopic.countListeners() == 0);
+            try (RedisClaimStore store = RedisClaimStore.create(client, namespace + "-s" + i)) {
+                store.awaitRelease(store.releases(), Duration.ofMillis(1));
+                assertThat(storesTopic.countListeners()).isEqualTo(1);
             }
+            await("no listener left after store " + i).atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(1)).until(() -> storesTopic.countListeners() == 0);
         }
-        assertThat(topic.countListeners()).isEqualTo(before);
-        client.getKeys().deleteByPattern("{" + shared + "}:*");
+        client.getKeys().deleteByPattern("{" + namespace + "-[gs]*}:*");
     }
 
     @Test
