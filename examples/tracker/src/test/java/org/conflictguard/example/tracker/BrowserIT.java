@@ -8,10 +8,13 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -52,40 +55,46 @@ class BrowserIT {
                 WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
                 browser.get(server.base.toString());
                 By editTask = By.cssSelector("tr.task[data-task='10203'] button.edit");
-                wait.until(ExpectedConditions.elementToBeClickable(editTask)).click();
+                wait.until(ExpectedConditions.elementToBeClickable(editTask));
+                click(wait, editTask);
                 wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("editor")));
                 browser.findElement(By.id("edit-title")).clear();
                 browser.findElement(By.id("edit-title")).sendKeys("Pour the foundations again");
 
-                browser.findElement(By.cssSelector("button.reschedule[data-project='1']")).click();
+                click(wait, By.cssSelector("button.reschedule[data-project='1']"));
                 wait.until(d -> d.findElements(By.cssSelector("tr.task.claimed")).size()
                         == Setup.MILESTONES * Setup.TASKS);
                 wait.until(ExpectedConditions.attributeToBe(editTask, "disabled", "true"));
-                assertThat(browser.findElement(By.cssSelector("tr.task[data-task='10203'] button.delete"))
-                        .isEnabled()).isFalse();
-                assertThat(browser.findElement(By.cssSelector("tr.task[data-task='10203'] button.edit"))
-                        .getAttribute("title")).contains("reschedule-project", "Wait until it finishes");
-                assertThat(browser.findElement(By.cssSelector(".project[data-project='1'] .mark")).getText())
-                        .contains("claimed by reschedule-project");
+                boolean deleteEnabled = read(wait, By.cssSelector("tr.task[data-task='10203'] button.delete"),
+                        WebElement::isEnabled);
+                assertThat(deleteEnabled).isFalse();
+                String editTitle = read(wait, By.cssSelector("tr.task[data-task='10203'] button.edit"),
+                        e -> e.getAttribute("title"));
+                assertThat(editTitle).contains("reschedule-project", "Wait until it finishes");
+                String mark = read(wait, By.cssSelector(".project[data-project='1'] .mark"), WebElement::getText);
+                assertThat(mark).contains("claimed by reschedule-project");
                 // Another project's rows stay free.
                 assertThat(browser.findElements(By.cssSelector(".project[data-project='2'] tr.task.claimed")))
                         .isEmpty();
-                wait.until(d -> d.findElement(By.cssSelector("li.op")).getText().matches("(?s).*RUNNING.*[1-9]+/12.*"));
+                wait.until(d -> read(wait, By.cssSelector("li.op"), WebElement::getText)
+                        .matches("(?s).*RUNNING.*[1-9]+/12.*"));
                 Path shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE).toPath();
                 Files.copy(shot, shots.resolve("tracker-mid-operation.png"), StandardCopyOption.REPLACE_EXISTING);
 
-                browser.findElement(By.id("edit-save")).click();
-                WebElement refused = wait.until(ExpectedConditions.visibilityOfElementLocated(
-                        By.cssSelector("#edit-result .refused")));
-                assertThat(refused.getText()).contains("is held by reschedule-project", "Try again when");
+                click(wait, By.id("edit-save"));
+                By refused = By.cssSelector("#edit-result .refused");
+                wait.until(ExpectedConditions.visibilityOfElementLocated(refused));
+                String refusedText = read(wait, refused, WebElement::getText);
+                assertThat(refusedText).contains("is held by reschedule-project", "Try again when");
                 Path refusal = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE).toPath();
                 Files.copy(refusal, shots.resolve("tracker-refused-save.png"), StandardCopyOption.REPLACE_EXISTING);
 
                 new WebDriverWait(browser, Duration.ofSeconds(60))
                         .until(d -> d.findElements(By.cssSelector("tr.task.claimed, .head.claimed")).isEmpty());
                 wait.until(ExpectedConditions.elementToBeClickable(editTask));
-                assertThat(browser.findElement(By.cssSelector("li.op")).getText()).contains("DONE", "12/12");
-                browser.findElement(By.id("edit-save")).click();
+                String operation = read(wait, By.cssSelector("li.op"), WebElement::getText);
+                assertThat(operation).contains("DONE", "12/12");
+                click(wait, By.id("edit-save"));
                 wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#edit-result .saved")));
                 wait.until(ExpectedConditions.textToBe(By.cssSelector("tr.task[data-task='10203'] td"),
                         "Pour the foundations again"));
@@ -95,6 +104,29 @@ class BrowserIT {
                 browser.quit();
             }
         }
+    }
+
+    /**
+     * Clicks the element the locator finds now: the page re-renders its lists as claims come and go, so an
+     * element found a moment ago may be gone; a click on a stale element never happened, and is tried again
+     * on the element that replaced it.
+     */
+    private static void click(WebDriverWait wait, By locator) {
+        wait.ignoring(StaleElementReferenceException.class).until(d -> {
+            d.findElement(locator).click();
+            return true;
+        });
+    }
+
+    /**
+     * Reads from the element the locator finds now, finding it again when a re-render replaced it,
+     * until the read gives a value (false included).
+     */
+    private static <T> T read(WebDriverWait wait, By locator, Function<WebElement, T> what) {
+        return wait.ignoring(StaleElementReferenceException.class).until(d -> {
+            T value = what.apply(d.findElement(locator));
+            return value == null ? null : Optional.of(value);
+        }).get();
     }
 
     private static WebDriver chromium() throws java.io.IOException {
