@@ -31,8 +31,14 @@ public interface Claim extends AutoCloseable {
      */
     long token();
 
-    /** The claimed rows, de-duplicated and sorted. */
+    /**
+     * The marked rows, sorted: each claimed alone, or with its {@link DependsOn} subtree (see
+     * {@link #marks()}). A claim of a project with all its milestones and tasks marks one row.
+     */
     List<Row> rows();
+
+    /** What the claim holds, sorted by row: each row alone, or with its subtree. */
+    List<Mark> marks();
 
     /** When the claim was made, by the store's clock. */
     Instant since();

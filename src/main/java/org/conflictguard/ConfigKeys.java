@@ -66,9 +66,24 @@ public final class ConfigKeys {
      */
     public static final String DATABASE_DIALECT = "conflictguard.database.dialect";
 
+    /**
+     * Accepts a whole number from {@code 0} to {@code 10000000}. Defaults to {@code 200000}.
+     * The most marks this node's view of the claims keeps (about 140 bytes each with short ids);
+     * the entities of a claim that would go over are checked with the store while it lives; 0
+     * turns the view off.
+     */
+    public static final String VIEW_MAX_MARKS = "conflictguard.view.max-marks";
+
+    /**
+     * Accepts a duration from {@code 1ms} to {@code 10s}, as {@code 10ms}, {@code 1s} or ISO-8601 {@code PT0.01S}. Defaults to {@code 10ms}.
+     * Where the store cannot push its grants (MariaDB, H2), how long the view answers write
+     * checks before it compares itself with the store again.
+     */
+    public static final String VIEW_POLL_INTERVAL = "conflictguard.view.poll-interval";
+
     /** Every key above. */
     public static final List<String> ALL = List.of(ENABLED, STORE, REDIS_ADDRESS, REDIS_CONFIG, NAMESPACE,
-            LEASE, SWEEP_INTERVAL, PERSISTENCE_UNIT, DATABASE_DIALECT);
+            LEASE, SWEEP_INTERVAL, PERSISTENCE_UNIT, DATABASE_DIALECT, VIEW_MAX_MARKS, VIEW_POLL_INTERVAL);
 
     private ConfigKeys() {
     }

@@ -69,17 +69,22 @@ public interface ConflictGuard extends AutoCloseable {
     List<Row> expand(Collection<Row> rows);
 
     /**
-     * Which of these rows are claimed, by whom, since and until when. One store round trip
-     * per call (per 1,000 rows on a database).
+     * Which of these rows are claimed, by whom, since and until when: a row claimed itself (alone
+     * or as the root of a subtree), or a row inside another row's claimed subtree, named as
+     * {@link RowClaim#within()}. One store round trip per call (per 1,000 rows on a database);
+     * with a dependency graph, finding the rows' ancestors may take queries of the application's
+     * unit (one per edge per level, and cached).
      *
      * @return the claimed rows among {@code rows}, in row order, with their holders
-     * @throws InvalidClaimException if {@code rows} is null or contains null
+     * @throws InvalidClaimException if {@code rows} is null or contains null, or an id is not
+     *     valid for its entity
      * @throws StoreException if the store cannot be reached
      */
-    Map<Row, Holder> inspect(Collection<Row> rows);
+    Map<Row, RowClaim> inspect(Collection<Row> rows);
 
     /**
-     * The rows an operation holds under a live lease, in row order; empty if none.
+     * The marks an operation holds under a live lease, in row order, each with its
+     * {@link RowClaim#scope()} (a row alone, or with its subtree); empty if none.
      *
      * @throws InvalidClaimException if {@code operationId} is null or blank
      * @throws StoreException if the store cannot be reached

@@ -1,5 +1,6 @@
 package org.conflictguard;
 
+import jakarta.persistence.PostLoad;
 import jakarta.persistence.PrePersist;
 import jakarta.persistence.PreRemove;
 import jakarta.persistence.PreUpdate;
@@ -37,6 +38,17 @@ public class ConflictGuardEntityListener {
     @PreRemove
     public void preRemove(Object entity) {
         WriteChecks.check(entity, WriteRefusedException.Write.REMOVE);
+    }
+
+    /**
+     * Notes where a loaded entity sits in the dependency hierarchy, so that an update that moves
+     * it (changes a {@link DependsOn} reference) is recognised as one.
+     *
+     * @param entity the entity just loaded
+     */
+    @PostLoad
+    public void postLoad(Object entity) {
+        WriteChecks.loaded(entity);
     }
 
     /**

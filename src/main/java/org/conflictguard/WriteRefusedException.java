@@ -23,20 +23,54 @@ public class WriteRefusedException extends ConflictGuardException {
     private final Write write;
     private final Row row;
     private final Holder holder;
+    private final Row within;
     private final boolean ownClaimLost;
 
-    private WriteRefusedException(String message, Write write, Row row, Holder holder, boolean ownClaimLost) {
+    private WriteRefusedException(String message, Write write, Row row, Holder holder, Row within,
+            boolean ownClaimLost) {
         super(message);
         this.write = write;
         this.row = row;
         this.holder = holder;
+        this.within = within;
         this.ownClaimLost = ownClaimLost;
     }
 
     /** The row is held by another operation. */
     public static WriteRefusedException heldByOther(Write write, String writtenEntity, Row row, Holder holder) {
-        return new WriteRefusedException(action(write, writtenEntity, row) + ": it is claimed by " + holder.describe()
-                + "; retry after that operation finishes", write, row, holder, false);
+        return heldByOther(write, writtenEntity, new RowClaim(row, holder));
+    }
+
+    /** The row is held by another operation: claimed itself, or within a claimed subtree. */
+    public static WriteRefusedException heldByOther(Write write, String writtenEntity, RowClaim held) {
+        Row within = held.within();
+        return new WriteRefusedException(action(write, writtenEntity, held.row()) + ": it " + (within == null ? ""
+                : "lies within Entity '" + within.entity() + "' id " + within.id() + "'s subtree, which ")
+                + "is claimed by " + held.holder().describe() + "; retry after that operation finishes", write,
+                held.row(), held.holder(), within, false);
+    }
+
+    /**
+     * Moving the row under a new parent was refused: another operation holds that parent (or the
+     * subtree it lies in), so the move would add a row to what it holds.
+     */
+    public static WriteRefusedException movedInto(String writtenEntity, Row row, RowClaim heldParent) {
+        Row within = heldParent.within();
+        return new WriteRefusedException("Cannot move Entity '" + row.entity() + "' id " + row.id() + " under Entity '"
+                + heldParent.row().entity() + "' id " + heldParent.row().id() + ": that row " + (within == null ? ""
+                : "lies within Entity '" + within.entity() + "' id " + within.id() + "'s subtree, which ")
+                + "is claimed by " + heldParent.holder().describe() + "; retry after that operation finishes",
+                Write.UPDATE, heldParent.row(), heldParent.holder(), within, false);
+    }
+
+    /**
+     * Moving the row to another parent was refused: another operation holds rows below it, whose
+     * place in the hierarchy would change under it.
+     */
+    public static WriteRefusedException movedWithClaimsBelow(String writtenEntity, Row row, Holder holder) {
+        return new WriteRefusedException("Cannot move Entity '" + row.entity() + "' id " + row.id() + " to another"
+                + " parent: rows below it are claimed by " + holder.describe() + "; retry after that operation"
+                + " finishes", Write.UPDATE, row, holder, null, false);
     }
 
     /** The writing operation's own claim on the row was lost. */
@@ -44,7 +78,7 @@ public class WriteRefusedException extends ConflictGuardException {
             String label) {
         return new WriteRefusedException(action(write, writtenEntity, row) + ": operation '" + operationId + "'"
                 + (label == null ? "" : " (label '" + label + "')") + " no longer holds its claim (its lease lapsed or"
-                + " it was released), so its writes are refused; claim the rows again", write, row, null, true);
+                + " it was released), so its writes are refused; claim the rows again", write, row, null, null, true);
     }
 
     /** The kind of write refused. */
@@ -55,6 +89,11 @@ public class WriteRefusedException extends ConflictGuardException {
     /** The claimed row (for {@link Write#PERSIST}, the claimed row the new row depends on). */
     public Row row() {
         return row;
+    }
+
+    /** The root of the claimed subtree the row lies in, or {@code null} when the row itself is claimed (or the writer's claim was lost). */
+    public Row within() {
+        return within;
     }
 
     /** The other operation holding the row, or {@code null} when the writer's own claim was lost. */

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Set;
 import org.conflictguard.ClaimEvent;
 import org.conflictguard.ConflictGuard;
+import org.conflictguard.WriteChecksEvent;
 import org.conflictguard.internal.Bootstrap;
 import org.conflictguard.spi.ClaimListener;
 import org.conflictguard.spi.ClaimStore;
@@ -26,7 +27,7 @@ import org.conflictguard.spi.DependencyResolver;
  * in one place, with the builder's rules, and logged once). The application's
  * {@link EntityManagerFactory} bean (if any) supplies the dependency graph, every
  * {@link DependencyResolver} bean joins it, and every claim event is fired as a CDI
- * {@link ClaimEvent}. Not API.
+ * {@link ClaimEvent}, every switch of the write checks as a {@link WriteChecksEvent}. Not API.
  */
 @ApplicationScoped
 public class ConflictGuardProducer {
@@ -43,11 +44,23 @@ public class ConflictGuardProducer {
     Instance<DependencyResolver> resolvers;
     @Inject
     Event<ClaimEvent> events;
+    @Inject
+    Event<WriteChecksEvent> switches;
 
     @Produces
     @ApplicationScoped
     ConflictGuard guard() {
-        ClaimListener fire = events::fire;
+        ClaimListener fire = new ClaimListener() {
+            @Override
+            public void on(ClaimEvent event) {
+                events.fire(event);
+            }
+
+            @Override
+            public void on(WriteChecksEvent event) {
+                switches.fire(event);
+            }
+        };
         return Bootstrap.start(new Bootstrap.Inputs(Map.of(), stores.isResolvable() ? stores.get() : null,
                 "a ClaimStore bean", null, units.isResolvable() ? units.get() : null, resolvers.stream().toList(),
                 List.of(fire), this::redissonBean));

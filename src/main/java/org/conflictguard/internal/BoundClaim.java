@@ -11,8 +11,11 @@ interface BoundClaim extends Claim, BoundHolders.Holding {
     /** The guard that made the claim: bound claims answer only that guard's questions. */
     Object owner();
 
-    /** Whether the claim covers the row. */
+    /** Whether the claim covers the row: marks it, or marks an ancestor with its subtree. */
     boolean covers(Row row);
+
+    /** Whether the claim covers the row's whole subtree: marks it, or an ancestor, with its subtree. */
+    boolean coversSubtree(Row row);
 
     /**
      * Releases the claim after its work ended; {@code failure} (what the work threw, or null when

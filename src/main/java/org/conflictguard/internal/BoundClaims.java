@@ -7,7 +7,9 @@ import java.util.Deque;
 import java.util.Iterator;
 import java.util.List;
 import org.conflictguard.Claim;
+import org.conflictguard.Mark;
 import org.conflictguard.Row;
+import org.conflictguard.Scope;
 import org.conflictguard.internal.write.BoundHolders;
 
 /** The claims bound to each thread ({@link Claim#bind()}), innermost last. Thread-safe: each thread sees its own. */
@@ -41,13 +43,14 @@ final class BoundClaims {
         return null;
     }
 
-    /** The innermost claim of {@code owner} bound to this thread that covers every row, or null. */
-    static BoundClaim coveringAll(Object owner, Collection<Row> rows) {
-        if (rows.isEmpty()) {
+    /** The innermost claim of {@code owner} bound to this thread that covers every mark, or null. */
+    static BoundClaim coveringAll(Object owner, Collection<Mark> marks) {
+        if (marks.isEmpty()) {
             return null;
         }
-        BoundClaim claim = holderOf(owner, rows.iterator().next());
-        return claim != null && rows.stream().allMatch(claim::covers) ? claim : null;
+        BoundClaim claim = holderOf(owner, marks.iterator().next().row());
+        return claim != null && marks.stream().allMatch(m -> m.scope() == Scope.SUBTREE
+                ? claim.coversSubtree(m.row()) : claim.covers(m.row())) ? claim : null;
     }
 
     /** This guard's view of the thread's bound claims, for the write checks. */
@@ -56,6 +59,16 @@ final class BoundClaims {
             @Override
             public Holding holdingOf(Row row) {
                 return holderOf(owner, row);
+            }
+
+            @Override
+            public boolean isBound(String operationId) {
+                for (BoundClaim claim : BOUND.get()) {
+                    if (claim.operationId().equals(operationId)) {
+                        return true;
+                    }
+                }
+                return false;
             }
 
             @Override

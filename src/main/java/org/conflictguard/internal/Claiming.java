@@ -2,10 +2,11 @@ package org.conflictguard.internal;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.function.LongConsumer;
 import org.conflictguard.ClaimRequest;
 import org.conflictguard.ClaimResult;
-import org.conflictguard.Row;
-import org.conflictguard.internal.write.BurstSnapshots;
+import org.conflictguard.RowClaim;
+import org.conflictguard.internal.graph.ClaimPlanner;
 import org.conflictguard.spi.ClaimSpec;
 import org.conflictguard.spi.ClaimStore;
 
@@ -17,6 +18,9 @@ import org.conflictguard.spi.ClaimStore;
  */
 final class Claiming {
 
+    /** How often a refused claim is tried again when its conflicts were gone by the time they were named. */
+    private static final int REFUSALS_TO_NAME = 3;
+
     private final Object owner;
     private final ClaimStore store;
     private final Duration defaultLease;
@@ -24,9 +28,11 @@ final class Claiming {
     private final ClaimWaiter waiter;
     private final LeaseKeeper leases;
     private final Events events;
+    private final LongConsumer granted;
 
+    /** @param granted told the token of every claim granted, before it is returned */
     Claiming(Object owner, ClaimStore store, Duration defaultLease, ClaimRows rows, LeaseKeeper leases,
-            Events events) {
+            Events events, LongConsumer granted) {
         this.owner = owner;
         this.store = store;
         this.defaultLease = defaultLease;
@@ -34,30 +40,41 @@ final class Claiming {
         this.waiter = new ClaimWaiter(store);
         this.leases = leases;
         this.events = events;
+        this.granted = granted;
     }
 
     ClaimResult claim(ClaimRequest request) {
         Arguments.checkRequest(request);
         Duration lease = request.lease() != null ? request.lease() : defaultLease;
-        List<Row> wanted = rows.of(request);
-        BoundClaim outer = BoundClaims.coveringAll(owner, wanted);
+        ClaimPlanner.Plan plan = rows.plan(request);
+        BoundClaim outer = BoundClaims.coveringAll(owner, plan.marks());
         if (outer != null) {
             return ClaimResult.claimed(new NestedClaim(outer));
         }
-        if (wanted.isEmpty()) {
-            return ClaimResult.claimed(new FreeClaim(owner, request, wanted, lease));
+        if (plan.marks().isEmpty()) {
+            return ClaimResult.claimed(new FreeClaim(owner, request, List.of(), lease));
         }
-        ClaimSpec spec = new ClaimSpec(request.operationId(), request.label(), request.user(), wanted, lease);
-        ClaimWaiter.Attempt attempt = waiter.claim(spec, request.waitUpTo());
-        if (!attempt.outcome().isGranted()) {
-            events.refused(request.operationId(), request.label(), wanted, attempt.outcome().conflicts());
-            return ClaimResult.conflict(attempt.outcome().conflicts());
+        ClaimSpec spec = new ClaimSpec(request.operationId(), request.label(), request.user(), plan.marks(),
+                plan.ancestors(), lease);
+        for (int attempt = 1; ; attempt++) {
+            ClaimWaiter.Attempt tried = waiter.claim(spec, request.waitUpTo());
+            if (tried.outcome().isGranted()) {
+                granted.accept(tried.outcome().token());
+                DefaultClaim claim = new DefaultClaim(owner, store, events, request, plan.marks(), tried.outcome(),
+                        lease, tried.sentNanos(), rows::ancestorsOf);
+                leases.keep(claim);
+                events.claimed(claim);
+                return ClaimResult.claimed(claim);
+            }
+            List<RowClaim> conflicts = rows.conflicts(store, request, plan, tried.outcome().conflicts());
+            if (conflicts.isEmpty() && attempt < REFUSALS_TO_NAME) {
+                continue; // released while the held rows were being named: try again
+            }
+            if (conflicts.isEmpty()) {
+                conflicts = tried.outcome().conflicts();
+            }
+            events.refused(request.operationId(), request.label(), plan.rows(), conflicts);
+            return ClaimResult.conflict(conflicts);
         }
-        BurstSnapshots.claimGranted();
-        DefaultClaim claim = new DefaultClaim(owner, store, events, request, wanted, attempt.outcome(), lease,
-                attempt.sentNanos());
-        leases.keep(claim);
-        events.claimed(claim);
-        return ClaimResult.claimed(claim);
     }
 }

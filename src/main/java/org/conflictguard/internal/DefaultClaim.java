@@ -2,13 +2,17 @@ package org.conflictguard.internal;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import org.conflictguard.ClaimRequest;
+import org.conflictguard.Mark;
 import org.conflictguard.ReleaseOutcome;
 import org.conflictguard.Row;
+import org.conflictguard.Scope;
 import org.conflictguard.spi.ClaimOutcome;
 import org.conflictguard.spi.ClaimStore;
 
@@ -28,7 +32,9 @@ final class DefaultClaim implements BoundClaim {
     private final String label;
     private final long token;
     private final List<Row> rows;
-    private final Set<Row> rowSet;
+    private final List<Mark> marks;
+    private final Map<Row, Scope> scopes;
+    private final Function<Row, Set<Row>> ancestors;
     private final Instant since;
     private final Duration lease;
     private volatile Instant leaseUntil;
@@ -38,16 +44,20 @@ final class DefaultClaim implements BoundClaim {
     private volatile ReleaseOutcome released;
     private volatile LeaseKeeper.Ticket renewal;
 
-    DefaultClaim(Object owner, ClaimStore store, Events events, ClaimRequest request, List<Row> rows,
-            ClaimOutcome granted, Duration lease, long askedNanos) {
+    /** @param ancestors the strict ancestors of a row, for rows inside this claim's subtrees */
+    DefaultClaim(Object owner, ClaimStore store, Events events, ClaimRequest request, List<Mark> marks,
+            ClaimOutcome granted, Duration lease, long askedNanos, Function<Row, Set<Row>> ancestors) {
         this.owner = owner;
         this.store = store;
         this.events = events;
         this.operationId = request.operationId();
         this.label = request.label();
         this.token = granted.token();
-        this.rows = List.copyOf(rows);
-        this.rowSet = new HashSet<>(rows);
+        this.marks = List.copyOf(marks);
+        this.rows = this.marks.stream().map(Mark::row).toList();
+        this.scopes = new HashMap<>();
+        marks.forEach(m -> scopes.put(m.row(), m.scope()));
+        this.ancestors = ancestors;
         this.since = granted.since();
         this.leaseUntil = granted.leaseUntil();
         this.lease = lease;
@@ -82,6 +92,11 @@ final class DefaultClaim implements BoundClaim {
     @Override
     public List<Row> rows() {
         return rows;
+    }
+
+    @Override
+    public List<Mark> marks() {
+        return marks;
     }
 
     @Override
@@ -170,12 +185,29 @@ final class DefaultClaim implements BoundClaim {
     @Override
     public String toString() {
         return "Claim[operation '" + operationId + "'" + (label == null ? "" : ", label '" + label + "'") + ", "
-                + rows.size() + " row(s), token " + token + "]";
+                + marks.size() + " mark(s), token " + token + "]";
     }
 
     @Override
     public boolean covers(Row row) {
-        return rowSet.contains(row);
+        return scopes.containsKey(row) || coversBelowAMark(row);
+    }
+
+    @Override
+    public boolean coversSubtree(Row row) {
+        return scopes.get(row) == Scope.SUBTREE || coversBelowAMark(row);
+    }
+
+    private boolean coversBelowAMark(Row row) {
+        if (!scopes.containsValue(Scope.SUBTREE)) {
+            return false;
+        }
+        for (Row ancestor : ancestors.apply(row)) {
+            if (scopes.get(ancestor) == Scope.SUBTREE) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -30,14 +30,14 @@ final class DisabledGuard extends GuardBase {
     @Override
     public ClaimResult claim(ClaimRequest request) {
         Arguments.checkRequest(request);
-        List<Row> wanted = rows.of(request);
+        List<Row> wanted = rows.plan(request).rows();
         return ClaimResult.claimed(new FreeClaim(this, request, wanted, request.lease() != null ? request.lease()
                 : lease));
     }
 
 
     @Override
-    public Map<Row, Holder> inspect(Collection<Row> rows) {
+    public Map<Row, RowClaim> inspect(Collection<Row> rows) {
         this.rows.canonical(rows);
         return Map.of();
     }

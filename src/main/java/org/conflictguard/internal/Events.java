@@ -3,6 +3,7 @@ package org.conflictguard.internal;
 import java.util.List;
 import org.conflictguard.ClaimEvent;
 import org.conflictguard.RowClaim;
+import org.conflictguard.WriteChecksEvent;
 import org.conflictguard.spi.ClaimListener;
 
 /** Tells the guard's listeners what happened to claims; a failing listener is logged and skipped. Thread-safe. */
@@ -31,6 +32,18 @@ final class Events {
     void released(DefaultClaim claim, Throwable failure) {
         fire(new ClaimEvent(ClaimEvent.Kind.RELEASED, claim.operationId(), claim.label(), claim.rows(), List.of(),
                 failure));
+    }
+
+    void writeChecks(boolean local, String reason, String store) {
+        WriteChecksEvent event = new WriteChecksEvent(local ? WriteChecksEvent.Mode.LOCAL
+                : WriteChecksEvent.Mode.STORE, reason, store);
+        for (ClaimListener listener : listeners) {
+            try {
+                listener.on(event);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "Claim listener " + listener + " failed on " + event, e);
+            }
+        }
     }
 
     private void fire(ClaimEvent event) {

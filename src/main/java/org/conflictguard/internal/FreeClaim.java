@@ -4,8 +4,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.conflictguard.ClaimRequest;
+import org.conflictguard.Mark;
 import org.conflictguard.ReleaseOutcome;
 import org.conflictguard.Row;
+import org.conflictguard.Scope;
 
 /**
  * A claim that holds nothing in any store: a request of no rows, or any request to a disabled
@@ -99,6 +101,16 @@ final class FreeClaim implements BoundClaim {
     @Override
     public boolean covers(Row row) {
         return rows.contains(row);
+    }
+
+    @Override
+    public boolean coversSubtree(Row row) {
+        return false;
+    }
+
+    @Override
+    public List<Mark> marks() {
+        return rows.stream().map(r -> new Mark(r, Scope.ROW)).toList();
     }
 
     @Override

@@ -13,6 +13,7 @@ import org.conflictguard.RowClaim;
 import org.conflictguard.SweepSummary;
 import org.conflictguard.internal.config.Settings;
 import org.conflictguard.internal.graph.DependencyGraph;
+import org.conflictguard.internal.write.ClaimView;
 import org.conflictguard.internal.write.WriteChecks;
 import org.conflictguard.internal.write.WriteEnforcer;
 import org.conflictguard.spi.ClaimListener;
@@ -28,6 +29,7 @@ final class Guard extends GuardBase {
     private final List<AutoCloseable> owned;
     private final LeaseKeeper leases;
     private final Claiming claiming;
+    private final ClaimView view;
     private final AutoCloseable writeChecks;
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -42,9 +44,13 @@ final class Guard extends GuardBase {
         this.description = description;
         this.owned = List.copyOf(owned);
         this.leases = new LeaseKeeper(store, settings.sweepInterval());
-        this.claiming = new Claiming(this, store, settings.lease(), rows, leases, new Events(listeners));
+        Events events = new Events(listeners);
+        this.view = new ClaimView(store, graph == null ? 0 : settings.viewMaxMarks(), settings.viewPollInterval(),
+                (local, why) -> events.writeChecks(local, why, description));
+        this.claiming = new Claiming(this, store, settings.lease(), rows, leases, events, view::granted);
         this.writeChecks = graph == null ? () -> { } : WriteChecks.register(
-                new WriteEnforcer(graph.model(), store, BoundClaims.of(this)), graph.model().checkedClasses());
+                new WriteEnforcer(rows.lineage(), store, view, BoundClaims.of(this)), graph.model().checkedClasses());
+        view.start();
     }
 
     @Override
@@ -55,8 +61,8 @@ final class Guard extends GuardBase {
 
 
     @Override
-    public Map<Row, Holder> inspect(Collection<Row> rows) {
-        return store.inspect(this.rows.canonical(rows));
+    public Map<Row, RowClaim> inspect(Collection<Row> rows) {
+        return java.util.Collections.unmodifiableMap(this.rows.inspect(store, rows));
     }
 
     @Override
@@ -92,7 +98,7 @@ final class Guard extends GuardBase {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        Bootstrap.closeAll(List.of(writeChecks, leases));
+        Bootstrap.closeAll(List.of(writeChecks, view, leases));
         Bootstrap.closeAll(owned);
     }
 

@@ -2,6 +2,7 @@ package org.conflictguard.internal;
 
 import java.time.Instant;
 import java.util.List;
+import org.conflictguard.Mark;
 import org.conflictguard.ReleaseOutcome;
 import org.conflictguard.Row;
 
@@ -77,6 +78,16 @@ final class NestedClaim implements BoundClaim {
     @Override
     public boolean covers(Row row) {
         return outer.covers(row);
+    }
+
+    @Override
+    public boolean coversSubtree(Row row) {
+        return outer.coversSubtree(row);
+    }
+
+    @Override
+    public List<Mark> marks() {
+        return outer.marks();
     }
 
     @Override

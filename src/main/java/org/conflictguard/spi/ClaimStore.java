@@ -6,10 +6,12 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.conflictguard.Holder;
 import org.conflictguard.OperationInUseException;
 import org.conflictguard.Row;
 import org.conflictguard.RowClaim;
+import org.conflictguard.Scope;
 import org.conflictguard.StoreException;
 import org.conflictguard.SweepSummary;
 
@@ -27,10 +29,15 @@ import org.conflictguard.SweepSummary;
 public interface ClaimStore extends AutoCloseable {
 
     /**
-     * Claims every row of {@code spec}, or none. A row held by another operation under a live
-     * lease is a conflict; a row whose holder's lease lapsed is taken over.
+     * Claims every mark of {@code spec} and puts its intentions, or does nothing: see
+     * {@link ClaimSpec} for what conflicts. A mark or intention of another operation whose lease
+     * lapsed is no conflict (a lapsed mark on a row this claim marks is taken over).
      *
-     * @return granted with a new token, or refused with every conflicting row
+     * @return granted with a new token, or refused with what blocked it: for each conflicting
+     *     live claim, the row where it was met (a row both marked, a subtree root of this claim
+     *     the other holds something below, or an ancestor the other claimed with its subtree), with
+     *     the holder and the scope of the holder's mark there ({@link Scope#SUBTREE} for something
+     *     below). For a claim of rows each alone, outside any hierarchy, these are exactly the held rows.
      * @throws OperationInUseException if the operation already holds a live claim; nothing changed
      */
     ClaimOutcome claim(ClaimSpec spec);
@@ -47,37 +54,31 @@ public interface ClaimStore extends AutoCloseable {
     boolean holds(String operationId, long token);
 
     /**
-     * Removes the rows this claim still holds; rows another operation took after the lease
-     * lapsed stay theirs. Returns 0 and changes nothing for a claim that is not this
-     * operation's.
+     * Removes the marks this claim still holds and its intentions; marks another operation took
+     * after the lease lapsed stay theirs. Returns 0 and changes nothing for a claim that is not
+     * this operation's.
      *
-     * @return rows removed
+     * @return marks removed
      */
     int release(String operationId, long token);
 
-    /** The live holders of these rows; rows nobody holds are absent. */
-    Map<Row, Holder> inspect(Collection<Row> rows);
+    /**
+     * The live marks on these rows: for each row some live claim marked (alone or with its
+     * subtree), that claim's holder and the mark's scope ({@code within} is null). A row that only
+     * lies inside another row's claimed subtree is absent: ask about its ancestors as well.
+     */
+    Map<Row, RowClaim> marksOn(Collection<Row> rows);
 
     /**
-     * A superset of the ids of {@code entity} that are claimed now, in one call: every id with a
-     * live claim is in it, and ids of lapsed claims not swept yet may be. The entity listener
-     * uses it to check a burst of writes to one entity type with one call instead of one per
-     * row; ids it finds here are then checked with {@link #inspect}.
-     *
-     * <p>The default answers empty without calling anything, which keeps per-row checks.
-     *
-     * @param entity the entity name
-     * @param limit the most ids worth returning
-     * @return the ids, or empty when there are more than {@code limit} (or the store cannot say)
+     * For each of these rows, the live claims of operations that hold something strictly below
+     * it (they put an intention on it); rows with none are absent.
      */
-    default java.util.Optional<java.util.Set<String>> claimedIds(String entity, int limit) {
-        return java.util.Optional.empty();
-    }
+    Map<Row, List<Holder>> holdersBelow(Collection<Row> rows);
 
-    /** The rows an operation holds under a live lease, in row order. */
+    /** The marks an operation holds under a live lease, in row order, each with its scope. */
     List<RowClaim> claimsOf(String operationId);
 
-    /** Removes every claim of the operation, live or lapsed; returns rows removed. */
+    /** Removes every claim of the operation, live or lapsed, with its intentions; returns marks removed. */
     int forceRelease(String operationId);
 
     /** Removes claims whose lease lapsed. */
@@ -107,6 +108,45 @@ public interface ClaimStore extends AutoCloseable {
         if (millis > 0) {
             Thread.sleep(millis);
         }
+    }
+
+    /**
+     * The tokens of every claim the store keeps in this namespace now: live ones, and lapsed
+     * ones not removed yet. A node's write-check view compares them with the claims it knows,
+     * reads the new ones with {@link #claimRecords} and forgets the others. Costs about one step per
+     * claim kept, not per row. The default answers empty without calling anything: the store
+     * cannot say, and every write check asks {@link #marksOn}.
+     *
+     * @throws StoreException if the store cannot be reached
+     */
+    default Optional<Set<Long>> claimTokens() {
+        return Optional.empty();
+    }
+
+    /**
+     * The marks of the claims with these tokens, for a node's write-check view. Claims the store
+     * no longer keeps are absent. Marks are listed, claim after claim in the order asked, while
+     * there are at most {@code maxMarks} in all; a claim that would go over comes without its marks
+     * ({@link ClaimRecord#complete()} false), naming the entities they are of. The default answers
+     * none.
+     *
+     * @param tokens tokens from {@link #claimTokens()} or {@link ClaimWatcher#granted}
+     * @param maxMarks the most marks worth listing, 0 or more
+     * @throws StoreException if the store cannot be reached
+     */
+    default List<ClaimRecord> claimRecords(Collection<Long> tokens, int maxMarks) {
+        return List.of();
+    }
+
+    /**
+     * Starts telling {@code watcher} of this namespace's grants and ends as they happen, until
+     * the returned handle is closed. Empty when the store cannot push (the default): a view then
+     * reads {@link #claimTokens()} when it is older than its poll interval.
+     *
+     * @throws StoreException if the store cannot be reached
+     */
+    default Optional<AutoCloseable> watch(ClaimWatcher watcher) {
+        return Optional.empty();
     }
 
     /** A short description for logs, e.g. {@code redis, namespace 'app'}. */

@@ -29,12 +29,15 @@ import org.conflictguard.ClaimResult;
 import org.conflictguard.ConfigKeys;
 import org.conflictguard.ConflictGuard;
 import org.conflictguard.Holder;
+import org.conflictguard.Mark;
 import org.conflictguard.OperationInUseException;
 import org.conflictguard.ReleaseOutcome;
 import org.conflictguard.Row;
 import org.conflictguard.RowClaim;
+import org.conflictguard.Scope;
 import org.conflictguard.SweepSummary;
 import org.conflictguard.spi.ClaimOutcome;
+import org.conflictguard.spi.ClaimRecord;
 import org.conflictguard.spi.ClaimSpec;
 import org.conflictguard.spi.ClaimStore;
 import org.conflictguard.support.ObservedStore;
@@ -101,9 +104,11 @@ public abstract class ClaimStoreContractTest {
         try (Claim claim = result.claim()) {
             assertThat(claim.token()).isPositive();
             assertThat(claim.rows()).containsExactlyElementsOf(rows);
-            Map<Row, Holder> seen = guard.inspect(List.of(Row.of("Task", 11), Row.of("Task", 99), Row.of("Project", 1)));
+            Map<Row, RowClaim> seen = guard.inspect(List.of(Row.of("Task", 11), Row.of("Task", 99), Row.of("Project", 1)));
             assertThat(seen.keySet()).containsExactly(Row.of("Project", 1), Row.of("Task", 11));
-            Holder holder = seen.get(Row.of("Task", 11));
+            assertThat(seen.get(Row.of("Task", 11)).scope()).isEqualTo(org.conflictguard.Scope.ROW);
+            assertThat(seen.get(Row.of("Task", 11)).within()).isNull();
+            Holder holder = seen.get(Row.of("Task", 11)).holder();
             assertThat(holder.operationId()).isEqualTo("op-archive");
             assertThat(holder.label()).isEqualTo("bulk-archive");
             assertThat(holder.user()).isEqualTo("alice");
@@ -145,21 +150,39 @@ public abstract class ClaimStoreContractTest {
                 Claim b = guard.claim(List.of(Row.of("Task", 3), Row.of("Milestone", 2))).orElseThrow()) {
             assertThat(a.token()).isNotEqualTo(b.token());
             assertThat(guard.inspect(List.of(Row.of("Task", 2), Row.of("Task", 3))).values())
-                    .extracting(Holder::operationId).containsExactly(a.operationId(), b.operationId());
+                    .extracting(c -> c.holder().operationId()).containsExactly(a.operationId(), b.operationId());
         }
     }
 
     @Test
-    void claimedIdsOfAnEntityCoverItsLiveClaimsInOneCallUpToTheLimit() {
-        assertThat(store.claimedIds("Task", 10)).contains(java.util.Set.of());
-        try (Claim claim = guard.claim(List.of(Row.of("Task", 7), Row.of("Task", "x y"), Row.of("Project", 7)))
-                .orElseThrow()) {
-            assertThat(store.claimedIds("Task", 10).orElseThrow()).containsExactlyInAnyOrder("7", "x y");
-            assertThat(store.claimedIds("Project", 1).orElseThrow()).containsExactly("7");
-            assertThat(store.claimedIds("Task", 1)).as("more ids than the limit").isEmpty();
-            assertThat(store.claimedIds("Milestone", 10)).contains(java.util.Set.of());
-        }
-        assertThat(store.claimedIds("Task", 10).orElseThrow()).isEmpty();
+    void claimTokensAndRecordsTellAViewWhatEveryKeptClaimMarksWithinItsBudget() {
+        assertThat(store.claimTokens()).contains(Set.of());
+        ClaimOutcome rows = store.claim(spec("op-rows", LEASE, Row.of("Task", 7), Row.of("Task", "x y"),
+                Row.of("Milestone", 7)));
+        ClaimOutcome tree = store.claim(marks("op-tree", SHORT_LEASE, List.of(subtree(Row.of("Project", 7))),
+                List.of()));
+        assertThat(store.claimTokens().orElseThrow()).containsExactlyInAnyOrder(rows.token(), tree.token());
+        List<ClaimRecord> records = store.claimRecords(List.of(tree.token(), 987_654_321L, rows.token()), 10);
+        assertThat(records).extracting(ClaimRecord::token).as("in the order asked; unknown tokens absent")
+                .containsExactly(tree.token(), rows.token());
+        assertThat(records).allMatch(ClaimRecord::complete);
+        assertThat(records.get(0).marks()).containsExactly(subtree(Row.of("Project", 7)));
+        assertThat(records.get(1).marks()).containsExactlyInAnyOrder(row(Row.of("Task", 7)), row(Row.of("Task", "x y")),
+                row(Row.of("Milestone", 7)));
+        assertThat(records.get(1).entities()).containsExactlyInAnyOrder("Task", "Milestone");
+
+        List<ClaimRecord> budgeted = store.claimRecords(List.of(tree.token(), rows.token()), 2);
+        assertThat(budgeted.get(0).marks()).as("the first claim fits").hasSize(1);
+        assertThat(budgeted.get(1)).as("the second would go over: its entities only")
+                .isEqualTo(ClaimRecord.tooLarge(rows.token(), Set.of("Task", "Milestone")));
+
+        store.release("op-rows", rows.token());
+        awaitLapse("op-tree", tree.token());
+        assertThat(store.claimTokens().orElseThrow()).as("a lapsed claim is kept until swept")
+                .containsExactly(tree.token());
+        store.sweep();
+        assertThat(store.claimTokens().orElseThrow()).isEmpty();
+        assertThat(store.claimRecords(List.of(rows.token(), tree.token()), 10)).isEmpty();
     }
 
     @Test
@@ -176,13 +199,13 @@ public abstract class ClaimStoreContractTest {
     void aReleaseOrRenewalWithAnotherOperationsTokenChangesNothing() {
         ClaimOutcome a = store.claim(spec("op-a", LEASE, Row.of("Task", 1), Row.of("Task", 2)));
         ClaimOutcome b = store.claim(spec("op-b", LEASE, Row.of("Task", 3)));
-        Map<Row, Holder> before = store.inspect(List.of(Row.of("Task", 1), Row.of("Task", 2), Row.of("Task", 3)));
+        Map<Row, RowClaim> before = store.marksOn(List.of(Row.of("Task", 1), Row.of("Task", 2), Row.of("Task", 3)));
 
         assertThat(store.release("op-a", b.token())).isZero();
         assertThat(store.release("op-b", a.token())).isZero();
         assertThat(store.renew("op-a", b.token(), Duration.ofDays(1))).isEmpty();
         assertThat(store.holds("op-a", b.token())).isFalse();
-        assertThat(store.inspect(List.of(Row.of("Task", 1), Row.of("Task", 2), Row.of("Task", 3)))).isEqualTo(before);
+        assertThat(store.marksOn(List.of(Row.of("Task", 1), Row.of("Task", 2), Row.of("Task", 3)))).isEqualTo(before);
 
         assertThat(store.release("op-a", a.token())).isEqualTo(2);
         assertThat(store.release("op-b", b.token())).isEqualTo(1);
@@ -198,7 +221,7 @@ public abstract class ClaimStoreContractTest {
             assertThat(fresh.token()).isGreaterThan(stale.token());
             assertThat(store.renew("op-stale", stale.token(), LEASE)).isEmpty();
             assertThat(store.release("op-stale", stale.token())).isZero();
-            assertThat(guard.inspect(fresh.rows()).values()).extracting(Holder::operationId)
+            assertThat(guard.inspect(fresh.rows()).values()).extracting(c -> c.holder().operationId())
                     .containsOnly(fresh.operationId());
             assertThat(fresh.isHeld()).isTrue();
         }
@@ -466,10 +489,10 @@ public abstract class ClaimStoreContractTest {
             claims.add(result.claim());
         }
         List<Row> rows = ids.stream().map(id -> Row.of("Task", id)).toList();
-        Map<Row, Holder> seen = guard.inspect(rows);
+        Map<Row, RowClaim> seen = guard.inspect(rows);
         assertThat(seen).hasSize(ids.size());
         for (int i = 0; i < ids.size(); i++) {
-            assertThat(seen.get(Row.of("Task", ids.get(i))).operationId()).isEqualTo("op-" + i);
+            assertThat(seen.get(Row.of("Task", ids.get(i))).holder().operationId()).isEqualTo("op-" + i);
             assertThat(guard.claimsOf("op-" + i)).extracting(RowClaim::row).containsExactly(Row.of("Task", ids.get(i)));
         }
         Claim different = guard.claim(List.of(Row.of("Task", "\u00e1"))).orElseThrow();
@@ -485,7 +508,7 @@ public abstract class ClaimStoreContractTest {
         String user = "redis.call('FLUSHALL') ]] --";
         try (Claim claim = guard.claim(ClaimRequest.builder().label(label).user(user).row("Task", 1).build())
                 .orElseThrow()) {
-            Holder holder = guard.inspect(List.of(Row.of("Task", 1))).get(Row.of("Task", 1));
+            Holder holder = guard.inspect(List.of(Row.of("Task", 1))).get(Row.of("Task", 1)).holder();
             assertThat(holder.label()).isEqualTo(label);
             assertThat(holder.user()).isEqualTo(user);
         }
@@ -550,7 +573,7 @@ public abstract class ClaimStoreContractTest {
             assertThat(other.forceRelease("shared-op")).isZero();
             try (Claim theirs = other.claim(ClaimRequest.builder().operationId("shared-op").row("Task", 1).build())
                     .orElseThrow()) {
-                assertThat(guard.inspect(List.of(Row.of("Task", 1))).get(Row.of("Task", 1)).since())
+                assertThat(guard.inspect(List.of(Row.of("Task", 1))).get(Row.of("Task", 1)).holder().since())
                         .isEqualTo(mine.since());
                 assertThat(theirs.isHeld()).isTrue();
             }
@@ -583,6 +606,153 @@ public abstract class ClaimStoreContractTest {
         }
         assertThat(snapshot(namespace)).isEqualTo(before);
         held.release();
+    }
+
+    // ----- Subtree marks and intentions, through the SPI: the graph a guard would read is spelled out.
+
+    private static final Row P1 = Row.of("Project", 1);
+    private static final Row P2 = Row.of("Project", 2);
+    private static final Row M10 = Row.of("Milestone", 10);
+    private static final Row M11 = Row.of("Milestone", 11);
+    private static final Row T7 = Row.of("Task", 7);
+    private static final Row T8 = Row.of("Task", 8);
+
+    @Test
+    void aSubtreeMarkAndAClaimInsideItConflictInEitherOrder() {
+        ClaimOutcome tree = store.claim(marks("op-tree", LEASE, List.of(subtree(P1)), List.of()));
+        ClaimOutcome inside = store.claim(marks("op-task", LEASE, List.of(row(T7)), List.of(M10, P1)));
+        assertThat(inside.isGranted()).isFalse();
+        assertThat(inside.conflicts()).singleElement().satisfies(c -> {
+            assertThat(c.row()).isEqualTo(P1);
+            assertThat(c.scope()).isEqualTo(Scope.SUBTREE);
+            assertThat(c.holder().operationId()).isEqualTo("op-tree");
+        });
+        assertThat(store.release("op-tree", tree.token())).isEqualTo(1);
+
+        ClaimOutcome task = store.claim(marks("op-task", LEASE, List.of(row(T7)), List.of(M10, P1)));
+        assertThat(task.isGranted()).isTrue();
+        ClaimOutcome treeAfter = store.claim(marks("op-tree", LEASE, List.of(subtree(P1)), List.of()));
+        assertThat(treeAfter.isGranted()).as("something below the root is held").isFalse();
+        assertThat(treeAfter.conflicts()).singleElement().satisfies(c -> {
+            assertThat(c.row()).isEqualTo(P1);
+            assertThat(c.holder().operationId()).isEqualTo("op-task");
+        });
+        ClaimOutcome sibling = store.claim(marks("op-sibling", LEASE, List.of(subtree(M11)), List.of(P1)));
+        assertThat(sibling.isGranted()).as("intentions on a shared ancestor do not conflict").isTrue();
+        assertThat(store.claim(marks("op-parent", LEASE, List.of(subtree(M10)), List.of(P1))).isGranted())
+                .as("the milestone above the held task").isFalse();
+        assertThat(store.release("op-task", task.token())).isEqualTo(1);
+        assertThat(store.release("op-sibling", sibling.token())).isEqualTo(1);
+        ClaimOutcome free = store.claim(marks("op-tree", LEASE, List.of(subtree(P1)), List.of()));
+        assertThat(free.isGranted()).as("releases take their intentions with them").isTrue();
+        store.release("op-tree", free.token());
+    }
+
+    @Test
+    void subtreeMarksAboveAndBelowEachOtherConflictInEitherOrder() {
+        ClaimOutcome upper = store.claim(marks("op-upper", LEASE, List.of(subtree(P1)), List.of()));
+        assertThat(store.claim(marks("op-lower", LEASE, List.of(subtree(M10)), List.of(P1))).isGranted()).isFalse();
+        store.release("op-upper", upper.token());
+        ClaimOutcome lower = store.claim(marks("op-lower", LEASE, List.of(subtree(M10)), List.of(P1)));
+        assertThat(lower.isGranted()).isTrue();
+        assertThat(store.claim(marks("op-upper", LEASE, List.of(subtree(P1)), List.of())).isGranted()).isFalse();
+        ClaimOutcome same = store.claim(marks("op-same", LEASE, List.of(row(M10)), List.of(P1)));
+        assertThat(same.conflicts()).singleElement().satisfies(c -> {
+            assertThat(c.row()).isEqualTo(M10);
+            assertThat(c.scope()).as("the holder's mark on that row").isEqualTo(Scope.SUBTREE);
+        });
+        store.release("op-lower", lower.token());
+    }
+
+    @Test
+    void marksOnAndHoldersBelowTellWhoHoldsWhatAndHow() {
+        ClaimOutcome tree = store.claim(marks("op-tree", LEASE, List.of(subtree(P1)), List.of()));
+        ClaimOutcome task = store.claim(marks("op-task", LEASE, List.of(row(T8)), List.of(Row.of("Milestone", 20), P2)));
+        Map<Row, RowClaim> marks = store.marksOn(List.of(P1, P2, T8, M10));
+        assertThat(marks.keySet()).containsExactly(P1, T8);
+        assertThat(marks.get(P1).scope()).isEqualTo(Scope.SUBTREE);
+        assertThat(marks.get(P1).holder().operationId()).isEqualTo("op-tree");
+        assertThat(marks.get(T8).scope()).isEqualTo(Scope.ROW);
+        assertThat(marks.get(T8).within()).isNull();
+        Map<Row, List<Holder>> below = store.holdersBelow(List.of(P1, P2, Row.of("Milestone", 20), T8));
+        assertThat(below.keySet()).containsExactlyInAnyOrder(P2, Row.of("Milestone", 20));
+        assertThat(below.get(P2)).extracting(Holder::operationId).containsExactly("op-task");
+        assertThat(store.claimsOf("op-tree")).singleElement()
+                .satisfies(c -> assertThat(c.scope()).isEqualTo(Scope.SUBTREE));
+        store.release("op-tree", tree.token());
+        store.release("op-task", task.token());
+        assertThat(store.holdersBelow(List.of(P2))).isEmpty();
+    }
+
+    @Test
+    void aClaimMayHoldASubtreeAndRowsInsideItAndIntendOnItsOwnMarks() {
+        // A data cycle makes a marked row its own ancestor; rows a resolver adds may lie in the claim's own subtree.
+        ClaimOutcome own = store.claim(marks("op-own", LEASE, List.of(subtree(P1), row(T7)), List.of(M10, P1)));
+        assertThat(own.isGranted()).isTrue();
+        assertThat(store.claim(marks("op-other", LEASE, List.of(subtree(M10)), List.of(P1))).isGranted()).isFalse();
+        assertThat(store.release("op-own", own.token())).isEqualTo(2);
+    }
+
+    @Test
+    void aRowWithTwoParentsIsHeldAgainstSubtreesOverEither() {
+        Row a = Row.of("Project", 31);
+        Row b = Row.of("Team", 32);
+        Row shared = Row.of("Task", 33);
+        ClaimOutcome held = store.claim(marks("op-shared", LEASE, List.of(row(shared)), List.of(a, b)));
+        assertThat(store.claim(marks("op-a", LEASE, List.of(subtree(a)), List.of())).isGranted()).isFalse();
+        assertThat(store.claim(marks("op-b", LEASE, List.of(subtree(b)), List.of())).isGranted()).isFalse();
+        store.release("op-shared", held.token());
+        // Two subtrees sharing a row meet where each marks it (the guard marks such rows inside a subtree).
+        ClaimOutcome overA = store.claim(marks("op-a", LEASE, List.of(subtree(a), subtree(shared)), List.of(a, b)));
+        assertThat(overA.isGranted()).isTrue();
+        assertThat(store.claim(marks("op-b", LEASE, List.of(subtree(b), subtree(shared)), List.of(a, b))).isGranted())
+                .isFalse();
+        store.release("op-a", overA.token());
+    }
+
+    @Test
+    void lapsedMarksAndIntentionsBlockNothingAndASweepRemovesThem() {
+        ClaimOutcome tree = store.claim(marks("op-tree", SHORT_LEASE, List.of(subtree(P1)), List.of()));
+        ClaimOutcome task = store.claim(marks("op-task", SHORT_LEASE, List.of(row(T8)), List.of(M11, P2)));
+        awaitLapse("op-tree", tree.token());
+        awaitLapse("op-task", task.token());
+        ClaimOutcome inside = store.claim(marks("op-inside", LEASE, List.of(row(T7)), List.of(M10, P1)));
+        ClaimOutcome over = store.claim(marks("op-over", LEASE, List.of(subtree(P2)), List.of()));
+        assertThat(inside.isGranted()).isTrue();
+        assertThat(over.isGranted()).isTrue();
+        assertThat(guard.sweep()).isEqualTo(new SweepSummary(2, 2));
+        assertThat(store.release("op-tree", tree.token())).isZero();
+        store.release("op-inside", inside.token());
+        store.release("op-over", over.token());
+    }
+
+    @Test
+    void aRenewalKeepsTheIntentionsOfAClaimLive() {
+        ClaimOutcome task = store.claim(marks("op-task", SHORT_LEASE, List.of(row(T7)), List.of(M10, P1)));
+        assertThat(store.renew("op-task", task.token(), LEASE)).isPresent();
+        ClaimOutcome probe = store.claim(marks("op-probe", SHORT_LEASE, List.of(row(T8)), List.of()));
+        awaitLapse("op-probe", probe.token());
+        assertThat(store.claim(marks("op-tree", LEASE, List.of(subtree(P1)), List.of())).isGranted())
+                .as("the renewed claim still holds a row below").isFalse();
+        assertThat(guard.forceRelease("op-task")).isEqualTo(1);
+        ClaimOutcome tree = store.claim(marks("op-tree", LEASE, List.of(subtree(P1)), List.of()));
+        assertThat(tree.isGranted()).as("force release takes the intentions").isTrue();
+        store.release("op-tree", tree.token());
+        store.release("op-probe", probe.token());
+    }
+
+    private static Mark subtree(Row row) {
+        return new Mark(row, Scope.SUBTREE);
+    }
+
+    private static Mark row(Row row) {
+        return new Mark(row, Scope.ROW);
+    }
+
+    /** A claim of marks with intentions, straight through the SPI. */
+    protected static ClaimSpec marks(String operationId, Duration lease, List<Mark> marks, List<Row> ancestors) {
+        return new ClaimSpec(operationId, null, null, new ArrayList<>(new java.util.TreeSet<>(marks)),
+                new ArrayList<>(new java.util.TreeSet<>(ancestors)), lease);
     }
 
     /** A claim straight through the SPI: nobody renews it, like a holder that stopped. */

@@ -13,6 +13,7 @@ public class Node {
     public Long id;
     @ManyToOne
     public Node parent;
+    public String label;
 
     protected Node() {
     }

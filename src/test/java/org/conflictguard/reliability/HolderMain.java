@@ -35,7 +35,10 @@ import org.conflictguard.support.Writes;
  */
 public final class HolderMain {
 
-    /** The rows the holder claims. */
+    /** The row the holder claims with its subtree: one mark. */
+    static final Row ROOT = Row.of("Project", 1);
+
+    /** The rows the holder's claim covers. */
     static final List<Row> ROWS = List.of(Row.of("Milestone", 10), Row.of("Project", 1), Row.of("Task", 1),
             Row.of("Task", 2), Row.of("Task", 3));
 

@@ -40,17 +40,19 @@ class KilledHolderTest {
     }
 
     private static void scenario(ConflictGuard guard, HolderProcess holder) throws Exception {
-        assertThat(guard.inspect(HolderMain.ROWS).values()).hasSize(HolderMain.ROWS.size())
-                .extracting(Holder::label).containsOnly("other-process");
+        // The holder claims Project 1 with its subtree: one mark (this guard knows no tree, so it asks about the root).
+        assertThat(guard.inspect(List.of(HolderMain.ROOT)).values()).singleElement()
+                .satisfies(c -> assertThat(c.holder().label()).isEqualTo("other-process"))
+                .satisfies(c -> assertThat(c.scope()).isEqualTo(org.conflictguard.Scope.SUBTREE));
         assertThat(guard.claim(HolderMain.ROWS).isClaimed()).as("claimable while the holder lives").isFalse();
 
         holder.kill();
         long killed = System.nanoTime();
 
         await("rows free after the dead holder's lease").atMost(Duration.ofSeconds(30))
-                .pollInterval(Duration.ofMillis(100)).until(() -> guard.inspect(HolderMain.ROWS).isEmpty());
+                .pollInterval(Duration.ofMillis(100)).until(() -> guard.inspect(List.of(HolderMain.ROOT)).isEmpty());
         assertThat(Duration.ofNanos(System.nanoTime() - killed)).isLessThan(Duration.ofMillis(LEASE_MS + 10_000));
-        assertThat(guard.sweep().rows()).isEqualTo(HolderMain.ROWS.size());
+        assertThat(guard.sweep().rows()).as("the one subtree mark").isEqualTo(1);
         try (Claim next = guard.claim(HolderMain.ROWS).orElseThrow()) {
             assertThat(next.rows()).hasSize(HolderMain.ROWS.size());
         }

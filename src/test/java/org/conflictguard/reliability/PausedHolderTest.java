@@ -43,17 +43,17 @@ class PausedHolderTest {
 
         holder.pause();
         await("the paused holder's lease lapses").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
-                .until(() -> guard.inspect(HolderMain.ROWS).isEmpty());
+                .until(() -> guard.inspect(List.of(HolderMain.ROOT)).isEmpty());
         try (Claim thief = guard.claim(HolderMain.ROWS).orElseThrow()) {
             holder.resume();
 
             assertThat(holder.ask("WRITE")).isEqualTo("REFUSED true");
             assertThat(holder.ask("RENEW")).isEqualTo("RENEWED false");
             assertThat(holder.ask("HELD")).isEqualTo("HELD false");
-            assertThat(holder.ask("RELEASE")).isEqualTo("RELEASED 0 " + HolderMain.ROWS.size());
+            assertThat(holder.ask("RELEASE")).as("its one subtree mark was lost").isEqualTo("RELEASED 0 1");
             assertThat(thief.isHeld()).isTrue();
             assertThat(guard.inspect(HolderMain.ROWS).values()).hasSize(HolderMain.ROWS.size())
-                    .extracting(Holder::operationId).containsOnly(thief.operationId());
+                    .extracting(c -> c.holder().operationId()).containsOnly(thief.operationId());
         }
         assertThat(guard.inspect(HolderMain.ROWS)).isEmpty();
     }

@@ -121,13 +121,14 @@ public abstract class SoakTest {
                             }
                             Claim claim = result.claim();
                             claims.incrementAndGet();
-                            for (Row row : claim.rows()) {
+                            List<Row> covered = guard.expand(claim.rows());
+                            for (Row row : covered) {
                                 String other = owners.putIfAbsent(row, claim.operationId());
                                 if (other != null) {
                                     violations.add("double hold of " + row + " by " + claim.operationId() + " and " + other);
                                 }
                             }
-                            List<Long> tasks = claim.rows().stream().filter(r -> r.entity().equals("Task"))
+                            List<Long> tasks = covered.stream().filter(r -> r.entity().equals("Task"))
                                     .map(r -> Long.valueOf(r.id())).toList();
                             long task = tasks.get(random.nextInt(tasks.size()));
                             try (Claim.Binding bound = claim.bind()) {
@@ -143,7 +144,7 @@ public abstract class SoakTest {
                             } catch (AssertionError accepted) {
                                 violations.add("foreign write to held task " + task + " accepted");
                             }
-                            for (Row row : claim.rows()) {
+                            for (Row row : covered) {
                                 if (!owners.remove(row, claim.operationId())) {
                                     violations.add("owner record of " + row + " lost");
                                 }

@@ -18,7 +18,7 @@ import org.conflictguard.spi.ClaimSpec;
 import org.conflictguard.spi.ClaimStore;
 
 /**
- * A real store, observed: counts the round trips of {@code inspect} and {@code claimedIds}, and can hold renewals up
+ * A real store, observed: counts the write checks' round trips ({@code marksOn}, {@code holdersBelow}), and can hold renewals up
  * like a holder paused by a long GC or a stopped process. Every call goes to the real store.
  */
 public final class ObservedStore implements ClaimStore {
@@ -41,7 +41,7 @@ public final class ObservedStore implements ClaimStore {
         resume.countDown();
     }
 
-    /** How many times {@code inspect} reached the store. */
+    /** How many times the listener's lookups ({@code marksOn}, {@code holdersBelow}) reached the store. */
     public int inspections() {
         return inspections.get();
     }
@@ -75,16 +75,41 @@ public final class ObservedStore implements ClaimStore {
     }
 
     @Override
-    public Map<Row, Holder> inspect(Collection<Row> rows) {
+    public Map<Row, RowClaim> marksOn(Collection<Row> rows) {
         inspections.incrementAndGet();
-        return store.inspect(rows);
+        return store.marksOn(rows);
     }
 
-    /** Counted with {@link #inspections()}: both are the listener's store calls. */
+    /** Counted with {@link #inspections()}. */
     @Override
-    public Optional<java.util.Set<String>> claimedIds(String entity, int limit) {
+    public Map<Row, List<Holder>> holdersBelow(Collection<Row> rows) {
         inspections.incrementAndGet();
-        return store.claimedIds(entity, limit);
+        return store.holdersBelow(rows);
+    }
+
+    @Override
+    public long releases() {
+        return store.releases();
+    }
+
+    @Override
+    public void awaitRelease(long seen, java.time.Duration timeout) throws InterruptedException {
+        store.awaitRelease(seen, timeout);
+    }
+
+    @Override
+    public Optional<java.util.Set<Long>> claimTokens() {
+        return store.claimTokens();
+    }
+
+    @Override
+    public List<org.conflictguard.spi.ClaimRecord> claimRecords(java.util.Collection<Long> tokens, int maxMarks) {
+        return store.claimRecords(tokens, maxMarks);
+    }
+
+    @Override
+    public Optional<AutoCloseable> watch(org.conflictguard.spi.ClaimWatcher watcher) {
+        return store.watch(watcher);
     }
 
     @Override

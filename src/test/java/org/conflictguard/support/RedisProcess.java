@@ -67,6 +67,27 @@ public final class RedisProcess implements AutoCloseable {
         return "redis://127.0.0.1:" + port;
     }
 
+    /**
+     * Sends one command (inline, space-separated words) on a fresh connection of its own and
+     * returns the first line of the reply, such as {@code :2} or {@code +OK}.
+     */
+    public String command(String inline) {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(5000);
+            socket.getOutputStream().write((inline + "\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            java.io.BufferedReader reply = new java.io.BufferedReader(new java.io.InputStreamReader(
+                    socket.getInputStream(), java.nio.charset.StandardCharsets.US_ASCII));
+            String line = reply.readLine();
+            if (line == null || line.startsWith("-")) {
+                throw new IllegalStateException("redis-server on port " + port + " answered " + line + " to " + inline);
+            }
+            return line;
+        } catch (IOException e) {
+            throw new IllegalStateException("Could not send " + inline + " to redis-server on port " + port, e);
+        }
+    }
+
     /** Kills the process at once (SIGKILL), losing everything it held. */
     public void kill() {
         if (process != null) {

@@ -70,6 +70,11 @@ public final class TestDatabase implements AutoCloseable {
 
     /** Creates the database or schema and applies the DDL; skips or fails when unreachable. */
     public static TestDatabase create(Kind kind) {
+        return create(kind, Path.of("META-INF-templates", "ddl", kind.name().toLowerCase(Locale.ROOT) + ".sql"));
+    }
+
+    /** Creates the database or schema and applies these DDL files, in order; skips or fails when unreachable. */
+    public static TestDatabase create(Kind kind, Path... ddl) {
         String schema = "cg_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         String base = kind.env("URL", kind.defaultUrl);
         String user = kind.env("USER", kind.defaultUser);
@@ -84,13 +89,28 @@ public final class TestDatabase implements AutoCloseable {
         if (kind != Kind.H2) {
             db.requireReachable();
         }
-        db.createSchema();
+        db.createSchema(ddl);
         return db;
     }
 
     /** The JDBC URL, user and password of this database, for another process. */
     public List<String> connection() {
         return List.of(url, user, password);
+    }
+
+    /** The JDBC URL of this database (or schema). */
+    public String url() {
+        return url;
+    }
+
+    /** The user the tests connect as. */
+    public String user() {
+        return user;
+    }
+
+    /** The user's password. */
+    public String password() {
+        return password;
     }
 
     /** Which database this is. */
@@ -210,27 +230,31 @@ public final class TestDatabase implements AutoCloseable {
         }
     }
 
-    private void createSchema() {
+    private void createSchema(Path... ddl) {
         switch (kind) {
             case POSTGRESQL -> admin("CREATE SCHEMA " + schema);
             case MARIADB -> admin("CREATE DATABASE " + schema + " CHARACTER SET utf8mb4 COLLATE utf8mb4_nopad_bin");
             default -> { }
         }
-        for (String statement : ddl().split(";\\s*(\\n|$)")) {
+        for (Path file : ddl) {
+            apply(file);
+        }
+    }
+
+    /** Runs the statements of a DDL file on this database. */
+    public void apply(Path file) {
+        String ddl;
+        try {
+            ddl = Files.readString(file);
+        } catch (IOException e) {
+            throw new IllegalStateException("DDL file missing: " + file.toAbsolutePath(), e);
+        }
+        for (String statement : ddl.split(";\\s*(\\n|$)")) {
             String sql = statement.lines().filter(line -> !line.trim().startsWith("--"))
                     .reduce("", (a, b) -> a + "\n" + b).trim();
             if (!sql.isEmpty()) {
                 execute(sql);
             }
-        }
-    }
-
-    private String ddl() {
-        Path file = Path.of("META-INF-templates", "ddl", kind.name().toLowerCase(Locale.ROOT) + ".sql");
-        try {
-            return Files.readString(file);
-        } catch (IOException e) {
-            throw new IllegalStateException("DDL template missing: " + file.toAbsolutePath(), e);
         }
     }
 

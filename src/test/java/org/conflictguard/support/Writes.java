@@ -26,6 +26,16 @@ public final class Writes {
         }
     }
 
+    /** Reads one entity in a transaction of its own and maps it while its unit is open. */
+    public static <E, T> T find(EntityManagerFactory unit, Class<E> type, Object id, java.util.function.Function<E, T> map) {
+        EntityManager em = unit.createEntityManager();
+        try {
+            return map.apply(em.find(type, id));
+        } finally {
+            em.close();
+        }
+    }
+
     /** The refusal a write met, wherever the provider wrapped it; fails if the write passed. */
     public static WriteRefusedException refusal(Runnable write) {
         try {

@@ -226,7 +226,7 @@ public class ContentionBenchmark {
             List<Row> all = IntStream.range(0, UNIVERSE).mapToObj(i -> Row.of("Task", i)).toList();
             int left = 0;
             for (int from = 0; from < UNIVERSE; from += 1000) {
-                left += claims.inspect(all.subList(from, from + 1000)).size();
+                left += claims.marksOn(all.subList(from, from + 1000)).size();
             }
             if (sketch != null) {
                 left += sketch.left();

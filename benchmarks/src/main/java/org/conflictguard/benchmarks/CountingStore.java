@@ -12,8 +12,10 @@ import org.conflictguard.Row;
 import org.conflictguard.RowClaim;
 import org.conflictguard.SweepSummary;
 import org.conflictguard.spi.ClaimOutcome;
+import org.conflictguard.spi.ClaimRecord;
 import org.conflictguard.spi.ClaimSpec;
 import org.conflictguard.spi.ClaimStore;
+import org.conflictguard.spi.ClaimWatcher;
 
 /** A store that counts the calls reaching the real one (each is one round trip on Redis). */
 final class CountingStore implements ClaimStore {
@@ -50,15 +52,32 @@ final class CountingStore implements ClaimStore {
     }
 
     @Override
-    public Map<Row, Holder> inspect(Collection<Row> rows) {
+    public Map<Row, RowClaim> marksOn(Collection<Row> rows) {
         calls.incrementAndGet();
-        return store.inspect(rows);
+        return store.marksOn(rows);
     }
 
     @Override
-    public Optional<java.util.Set<String>> claimedIds(String entity, int limit) {
+    public Map<Row, List<Holder>> holdersBelow(Collection<Row> rows) {
         calls.incrementAndGet();
-        return store.claimedIds(entity, limit);
+        return store.holdersBelow(rows);
+    }
+
+    @Override
+    public Optional<java.util.Set<Long>> claimTokens() {
+        calls.incrementAndGet();
+        return store.claimTokens();
+    }
+
+    @Override
+    public List<ClaimRecord> claimRecords(Collection<Long> tokens, int maxMarks) {
+        calls.incrementAndGet();
+        return store.claimRecords(tokens, maxMarks);
+    }
+
+    @Override
+    public Optional<AutoCloseable> watch(ClaimWatcher watcher) {
+        return store.watch(watcher);
     }
 
     @Override

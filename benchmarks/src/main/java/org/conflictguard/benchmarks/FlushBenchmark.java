@@ -17,6 +17,7 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -30,7 +31,10 @@ import org.redisson.config.Config;
  * The entity listener's cost: one transaction that loads 10,000 tasks (100 milestones of 100, in
  * H2) and updates every one, (a) in a unit without the library, (b) with the listener, by the
  * operation holding the project's tree (10,101 rows, bound to the thread), (c) with the listener,
- * by plain code on unclaimed rows (another project's tree of 102 rows is claimed). The guard uses Redis through a store that counts calls:
+ * by plain code on unclaimed rows while other operations hold rows of the same types: {@code other}
+ * says what they hold: a tree of 102 rows as one subtree mark ({@code tree102}), 6,000 or 100,000
+ * tasks claimed one by one ({@code rows6000}, {@code rows100000}), or a project of 100,000 tasks as
+ * one subtree mark ({@code subtree100000}). The guard uses Redis through a store that counts calls:
  * the trial prints store calls per flush.
  */
 @State(Scope.Benchmark)
@@ -43,6 +47,12 @@ public class FlushBenchmark {
 
     static final int MILESTONES = 100;
     static final int TASKS = 100;
+    /** The big project: 100 milestones of 1,000 tasks, ids from {@link #BIG_TASKS}. */
+    static final long BIG_PROJECT = 3;
+    static final long BIG_TASKS = 1_000_000;
+
+    @Param({"tree102", "rows6000", "subtree100000", "rows100000"})
+    public String other;
 
     private Databases database;
     private EntityManagerFactory plain;
@@ -52,6 +62,7 @@ public class FlushBenchmark {
     private ConflictGuard guard;
     private Claim holderClaim;
     private Claim otherClaim;
+    private Claim bigClaim;
     private long flushes;
     private long callsBefore;
     private int round;
@@ -67,15 +78,18 @@ public class FlushBenchmark {
         // writes have claimed rows to miss.
         EntityManager em = plain.createEntityManager();
         em.getTransaction().begin();
-        Project other = new Project(2, "other");
-        em.persist(other);
-        Milestone otherMilestone = new Milestone(100_000, "other", other);
+        Project otherProject = new Project(2, "other");
+        em.persist(otherProject);
+        Milestone otherMilestone = new Milestone(100_000, "other", otherProject);
         em.persist(otherMilestone);
         for (int t = 0; t < 100; t++) {
             em.persist(new Task(100_000 + t, "other", otherMilestone));
         }
         em.getTransaction().commit();
         em.close();
+        if (!other.equals("tree102")) {
+            seedBigProject(plain);
+        }
 
         Config config = new Config();
         config.useSingleServer().setAddress(System.getProperty("redis", "redis://127.0.0.1:6379"));
@@ -89,6 +103,43 @@ public class FlushBenchmark {
         }
         otherClaim = guard.claim(ClaimRequest.builder().row("Project", 2L).label("other").build())
                 .orElseThrow();
+        bigClaim = switch (other) {
+            case "tree102" -> null;
+            case "subtree100000" -> guard.claim(ClaimRequest.builder().row("Project", BIG_PROJECT).label("big")
+                    .build()).orElseThrow();
+            case "rows6000", "rows100000" -> {
+                int n = other.equals("rows6000") ? 6_000 : 100_000;
+                List<Row> rows = new java.util.ArrayList<>(n);
+                for (long t = 0; t < n; t++) {
+                    rows.add(Row.of("Task", BIG_TASKS + t));
+                }
+                yield guard.claim(ClaimRequest.builder().rows(rows).dependents(false).label("big").build())
+                        .orElseThrow();
+            }
+            default -> throw new IllegalArgumentException("other: " + other);
+        };
+    }
+
+    /** Project 3: 100 milestones of 1,000 tasks. */
+    private static void seedBigProject(EntityManagerFactory emf) {
+        EntityManager em = emf.createEntityManager();
+        try {
+            em.getTransaction().begin();
+            em.persist(new Project(BIG_PROJECT, "big"));
+            for (int m = 0; m < 100; m++) {
+                Project project = em.find(Project.class, BIG_PROJECT);
+                Milestone milestone = new Milestone(200_000 + m, "big" + m, project);
+                em.persist(milestone);
+                for (int t = 0; t < 1_000; t++) {
+                    em.persist(new Task(BIG_TASKS + m * 1_000L + t, "t", milestone));
+                }
+                em.flush();
+                em.clear();
+            }
+            em.getTransaction().commit();
+        } finally {
+            em.close();
+        }
     }
 
     @TearDown(Level.Trial)
@@ -97,6 +148,9 @@ public class FlushBenchmark {
             holderClaim.release();
         }
         otherClaim.release();
+        if (bigClaim != null) {
+            bigClaim.release();
+        }
         guard.close();
         client.getKeys().deleteByPattern("{bench-flush}*");
         client.shutdown();

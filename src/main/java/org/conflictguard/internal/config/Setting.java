@@ -78,9 +78,18 @@ public record Setting<T>(String key, String accepts, String defaultText, Parser<
     public static final Setting<Dialect> DATABASE_DIALECT = new Setting<>(ConfigKeys.DATABASE_DIALECT,
             "`auto`, `h2`, `postgresql` or `mariadb`", "auto", (key, text) -> Dialect.parse(text), Dialect.AUTO);
 
+    /** See {@link ConfigKeys#VIEW_MAX_MARKS}. */
+    public static final Setting<Integer> VIEW_MAX_MARKS = new Setting<>(ConfigKeys.VIEW_MAX_MARKS,
+            "a whole number from `0` to `10000000`", "200000", (key, text) -> wholeNumber(key, text, 0, 10_000_000),
+            200_000);
+    /** See {@link ConfigKeys#VIEW_POLL_INTERVAL}. */
+    public static final Setting<Duration> VIEW_POLL_INTERVAL = new Setting<>(ConfigKeys.VIEW_POLL_INTERVAL,
+            "a duration from `1ms` to `10s`, as `10ms`, `1s` or ISO-8601 `PT0.01S`", "10ms",
+            (key, text) -> duration(key, text, Duration.ofMillis(1), Duration.ofSeconds(10)), Duration.ofMillis(10));
+
     /** The table: every setting, in the order the docs list them. */
     public static final List<Setting<?>> ALL = List.of(ENABLED, STORE, REDIS_ADDRESS, REDIS_CONFIG, NAMESPACE, LEASE,
-            SWEEP_INTERVAL, PERSISTENCE_UNIT, DATABASE_DIALECT);
+            SWEEP_INTERVAL, PERSISTENCE_UNIT, DATABASE_DIALECT, VIEW_MAX_MARKS, VIEW_POLL_INTERVAL);
 
     /**
      * The setting of a key.
@@ -106,6 +115,14 @@ public record Setting<T>(String key, String accepts, String defaultText, Parser<
             throw new ConfigurationException(key, key + " is null; give a value or leave it unset");
         }
         return parser.parse(key, text);
+    }
+
+    /** A bound as the docs write it: {@code 100ms}, {@code 10s}, {@code 30d}. */
+    private static String text(Duration bound) {
+        if (bound.toMillis() % 86_400_000 == 0) {
+            return bound.toDays() + "d";
+        }
+        return bound.toMillis() % 1000 == 0 ? bound.toSeconds() + "s" : bound.toMillis() + "ms";
     }
 
     private static boolean bool(String key, String value) {
@@ -155,6 +172,23 @@ public record Setting<T>(String key, String accepts, String defaultText, Parser<
      * @throws ConfigurationException naming {@code key} otherwise
      */
     static Duration duration(String key, String value) {
+        return duration(key, value, ClaimRequest.MIN_LEASE, ClaimRequest.MAX_LEASE);
+    }
+
+    private static int wholeNumber(String key, String value, int min, int max) {
+        long parsed;
+        try {
+            parsed = Long.parseLong(value.trim().replace("_", ""));
+        } catch (NumberFormatException e) {
+            throw new ConfigurationException(key, key + "='" + value + "' is not a whole number; use e.g. " + max / 50);
+        }
+        if (parsed < min || parsed > max) {
+            throw new ConfigurationException(key, key + "='" + value + "' is out of range; use " + min + " to " + max);
+        }
+        return (int) parsed;
+    }
+
+    private static Duration duration(String key, String value, Duration min, Duration max) {
         String v = value.trim();
         Duration parsed;
         Matcher m = SHORT_DURATION.matcher(v.toLowerCase(Locale.ROOT));
@@ -178,9 +212,9 @@ public record Setting<T>(String key, String accepts, String defaultText, Parser<
             throw new ConfigurationException(key, key + "='" + value + "' is not a duration; use e.g. 30s, 500ms, 5m,"
                     + " 2h, 1d or PT30S");
         }
-        if (parsed.compareTo(ClaimRequest.MIN_LEASE) < 0 || parsed.compareTo(ClaimRequest.MAX_LEASE) > 0) {
-            throw new ConfigurationException(key, key + "='" + value + "' is out of range; use "
-                    + ClaimRequest.MIN_LEASE.toMillis() + "ms to " + ClaimRequest.MAX_LEASE.toDays() + "d");
+        if (parsed.compareTo(min) < 0 || parsed.compareTo(max) > 0) {
+            throw new ConfigurationException(key, key + "='" + value + "' is out of range; use " + text(min) + " to "
+                    + text(max));
         }
         return parsed;
     }

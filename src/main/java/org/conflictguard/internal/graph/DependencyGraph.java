@@ -87,6 +87,79 @@ public final class DependencyGraph {
         return all;
     }
 
+    /**
+     * The rows of {@code types} below {@code roots} (the roots not included), following only the
+     * edges that can lead to one of those types: a subtree claim finds what it must name this
+     * way (rows a resolver expands, rows with several parents) without reading the rest of the
+     * tree.
+     *
+     * @param onQuery told once per query issued
+     */
+    public Set<Row> descendantsOfTypes(Collection<Row> roots, Set<String> types, IntConsumer onQuery) {
+        Set<String> leading = leadingTo(types);
+        Set<Row> seen = new java.util.HashSet<>(roots);
+        Set<Row> found = new TreeSet<>();
+        List<Row> frontier = new ArrayList<>(roots);
+        EntityManager em = null;
+        try {
+            while (!frontier.isEmpty()) {
+                List<Row> next = new ArrayList<>();
+                for (Map.Entry<String, List<Row>> group : byEntity(frontier).entrySet()) {
+                    for (EntityModel.Edge edge : model.edgesFrom(group.getKey())) {
+                        if (!leading.contains(edge.child())) {
+                            continue;
+                        }
+                        List<Object> ids = group.getValue().stream().map(r -> model.parentId(edge, r)).toList();
+                        for (int from = 0; from < ids.size(); from += CHUNK) {
+                            if (em == null) {
+                                em = model.emf().createEntityManager();
+                            }
+                            List<?> children = em.createQuery(edge.jpql())
+                                    .setParameter("ids", ids.subList(from, Math.min(from + CHUNK, ids.size())))
+                                    .getResultList();
+                            onQuery.accept(1);
+                            for (Object id : children) {
+                                Row row = Row.of(edge.child(), id);
+                                if (seen.add(row)) {
+                                    next.add(row);
+                                    if (types.contains(row.entity())) {
+                                        found.add(row);
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+                frontier = next;
+            }
+        } finally {
+            if (em != null) {
+                em.close();
+            }
+        }
+        return found;
+    }
+
+    /** The entity names from which one of {@code types} can be reached going down the edges, themselves included. */
+    private Set<String> leadingTo(Set<String> types) {
+        Set<String> leading = new java.util.HashSet<>(types);
+        boolean grew = true;
+        while (grew) {
+            grew = false;
+            for (String entity : model.entityNames()) {
+                if (!leading.contains(entity)) {
+                    for (EntityModel.Edge edge : model.edgesFrom(entity)) {
+                        if (leading.contains(edge.child())) {
+                            grew |= leading.add(entity);
+                            break;
+                        }
+                    }
+                }
+            }
+        }
+        return leading;
+    }
+
     private static void add(TreeSet<Row> all, List<Row> next, Row row) {
         if (all.add(row)) {
             next.add(row);

@@ -34,9 +34,12 @@ import org.conflictguard.store.jpa.ObjectLock;
  */
 public final class EntityModel {
 
-    /** Rows of {@code child} whose {@code path} leads to a row of {@code parent}. */
-    record Edge(String child, String jpql, String parent, IdType parentId, List<Member> path,
-            boolean pathEndsInAssociation) {
+    /**
+     * Rows of {@code child} whose {@code path} leads to a row of {@code parent}: {@code jpql} finds
+     * the children of parent ids, {@code parentJpql} the (child id, parent id) pairs of child ids.
+     */
+    record Edge(String child, String jpql, String parentJpql, String parent, IdType parentId, IdType childId,
+            List<Member> path, List<String> attributes, boolean pathEndsInAssociation) {
     }
 
     /** One entity: its name and, when the graph can follow it, its id type. */
@@ -47,6 +50,7 @@ public final class EntityModel {
     private final Map<String, Entity> byName = new HashMap<>();
     private final Map<Class<?>, Entity> byClass = new HashMap<>();
     private final Map<String, List<Edge>> edgesByParent = new HashMap<>();
+    private final Map<String, List<Edge>> edgesByChild = new HashMap<>();
     private final Map<Class<?>, List<Edge>> edgesByChildClass = new HashMap<>();
     private final Map<DependencyResolver, Set<String>> resolvers = new LinkedHashMap<>();
 
@@ -187,10 +191,13 @@ public final class EntityModel {
         Entity childEntity = requireFollowable(byName.get(child.getName()));
         Entity parentEntity = requireFollowable(byName.get(parent.getName()));
         String path = declaration.value() + (association ? "." + parentEntity.idAttribute() : "");
-        Edge edge = new Edge(childEntity.name(), "SELECT c." + childEntity.idAttribute() + " FROM " + childEntity.name()
-                + " c WHERE c." + path + " IN :ids", parentEntity.name(), parentEntity.idType(), List.copyOf(members),
-                association);
+        String childId = "c." + childEntity.idAttribute();
+        Edge edge = new Edge(childEntity.name(), "SELECT " + childId + " FROM " + childEntity.name() + " c WHERE c."
+                + path + " IN :ids", "SELECT " + childId + ", c." + path + " FROM " + childEntity.name() + " c WHERE "
+                + childId + " IN :ids", parentEntity.name(), parentEntity.idType(), childEntity.idType(),
+                List.copyOf(members), List.of(segments), association);
         edgesByParent.computeIfAbsent(parentEntity.name(), k -> new ArrayList<>()).add(edge);
+        edgesByChild.computeIfAbsent(childEntity.name(), k -> new ArrayList<>()).add(edge);
         edgesByChildClass.computeIfAbsent(child.getJavaType(), k -> new ArrayList<>()).add(edge);
         return edge;
     }
@@ -242,23 +249,96 @@ public final class EntityModel {
         return Row.of(byClass.get(entity.getClass()).name(), util().getIdentifier(entity));
     }
 
-    /** The rows an instance of a checked entity class depends on, through its {@link DependsOn} paths. */
+    /**
+     * The rows an instance of a checked entity class depends on, through its {@link DependsOn}
+     * paths, as its fields say now. A path that crosses an entity the provider has not loaded (a
+     * lazy proxy) is finished with a query from that entity's id; a proxy at the end of a path
+     * gives its id without being loaded. {@code null} when the entity's own attribute on a path
+     * is not loaded (then its parents are the database's).
+     */
     public List<Row> parentsOf(Object entity) {
         List<Edge> edges = edgesByChildClass.get(entity.getClass());
         if (edges == null) {
             return List.of();
         }
+        PersistenceUnitUtil util = util();
         List<Row> parents = new ArrayList<>(edges.size());
         for (Edge edge : edges) {
-            Object value = entity;
-            for (Member member : edge.path()) {
-                value = value == null ? null : read(member, value);
+            Object value = read(edge.path().get(0), entity);
+            if (value == null && !util.isLoaded(entity, edge.attributes().get(0))) {
+                return null;
+            }
+            Object parentId = null;
+            for (int i = 1; i < edge.path().size() && value != null; i++) {
+                if (!util.isLoaded(value)) {
+                    parentId = finishPath(edge, i, value);
+                    value = null;
+                    break;
+                }
+                value = read(edge.path().get(i), value);
             }
             if (value != null) {
-                parents.add(Row.of(edge.parent(), edge.pathEndsInAssociation() ? util().getIdentifier(value) : value));
+                parentId = edge.pathEndsInAssociation() ? util.getIdentifier(value) : value;
+            }
+            if (parentId != null) {
+                Row parent = Row.of(edge.parent(), parentId);
+                if (!parents.contains(parent)) {
+                    parents.add(parent);
+                }
             }
         }
         return parents;
+    }
+
+    /** The parent id at the end of {@code edge}'s path, from the entity reached at step {@code from}, by a query. */
+    private Object finishPath(Edge edge, int from, Object reached) {
+        Entity at = byClass.get(reached.getClass());
+        if (at == null) {
+            at = byClassOf(reached);
+        }
+        String rest = String.join(".", edge.attributes().subList(from, edge.attributes().size()));
+        if (edge.pathEndsInAssociation()) {
+            rest += "." + byName.get(edge.parent()).idAttribute();
+        }
+        jakarta.persistence.EntityManager em = emf.createEntityManager();
+        try {
+            List<?> found = em.createQuery("SELECT x." + rest + " FROM " + at.name() + " x WHERE x." + at.idAttribute()
+                    + " = :id").setParameter("id", util().getIdentifier(reached)).getResultList();
+            return found.isEmpty() ? null : found.get(0);
+        } finally {
+            em.close();
+        }
+    }
+
+    /** The entity of an instance whose class is a provider's proxy subclass of an entity class. */
+    private Entity byClassOf(Object instance) {
+        for (Class<?> c = instance.getClass(); c != null; c = c.getSuperclass()) {
+            Entity entity = byClass.get(c);
+            if (entity != null) {
+                return entity;
+            }
+        }
+        throw new IllegalStateException(instance.getClass().getName() + " is no entity of this persistence unit");
+    }
+
+    /** Whether rows of this entity can have rows depending on them. */
+    public boolean hasChildren(String entity) {
+        return edgesByParent.containsKey(entity);
+    }
+
+    /** Whether rows of this entity depend on other rows. */
+    public boolean hasParents(String entity) {
+        return edgesByChild.containsKey(entity);
+    }
+
+    /** Whether rows of this entity can have more than one parent (two or more {@link DependsOn} edges). */
+    public boolean isMultiParent(String entity) {
+        return edgesByChild.getOrDefault(entity, List.of()).size() > 1;
+    }
+
+    /** Whether rows of this entity may be written: an entity this model names rows of. */
+    boolean knows(String entity) {
+        return byName.containsKey(entity);
     }
 
     /**
@@ -315,6 +395,27 @@ public final class EntityModel {
 
     List<Edge> edgesFrom(String parent) {
         return edgesByParent.getOrDefault(parent, List.of());
+    }
+
+    List<Edge> edgesTo(String child) {
+        return edgesByChild.getOrDefault(child, List.of());
+    }
+
+    /** The id value a query binds for a row of {@code edge}'s child. */
+    Object childId(Edge edge, Row row) {
+        return edge.childId().parse(row.id());
+    }
+
+    /** The entity names resolvers expand. */
+    Set<String> resolverEntities() {
+        Set<String> names = new java.util.HashSet<>();
+        resolvers.values().forEach(names::addAll);
+        return names;
+    }
+
+    /** Every entity name of the unit. */
+    Set<String> entityNames() {
+        return byName.keySet();
     }
 
     Map<DependencyResolver, Set<String>> resolvers() {

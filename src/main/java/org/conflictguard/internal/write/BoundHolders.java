@@ -31,4 +31,7 @@ public interface BoundHolders {
      * whichever guard made the claim.
      */
     Holding boundElsewhere(Row row, String operationId);
+
+    /** Whether a claim of this operation (of any guard) is bound to the current thread. */
+    boolean isBound(String operationId);
 }

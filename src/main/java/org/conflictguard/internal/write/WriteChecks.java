@@ -35,6 +35,16 @@ public final class WriteChecks {
         }
     }
 
+    /** Tells the guards that know the entity's class that the application loaded it. */
+    public static void loaded(Object entity) {
+        List<WriteEnforcer> checking = enforcers.get(entity.getClass());
+        if (checking != null) {
+            for (WriteEnforcer enforcer : checking) {
+                enforcer.loaded(entity);
+            }
+        }
+    }
+
     /**
      * Lets {@code enforcer} check writes to these classes until the returned registration is closed.
      */

@@ -3,7 +3,10 @@ package org.conflictguard.store.jpa;
 import jakarta.persistence.EntityManager;
 import java.util.ArrayList;
 import java.util.List;
+import org.conflictguard.Mark;
+import org.conflictguard.Row;
 import org.conflictguard.RowClaim;
+import org.conflictguard.Scope;
 import org.conflictguard.spi.ClaimOutcome;
 import org.conflictguard.spi.ClaimSpec;
 
@@ -35,6 +38,34 @@ abstract class DialectSql {
         return "";
     }
 
+    /**
+     * A statement that creates this namespace's row of {@code cg_namespace} if needed and locks it
+     * until the transaction ends; one parameter, the namespace.
+     */
+    abstract String lockNamespace();
+
+    /** A query for the distinct tokens of {@code cg_object_lock} in a namespace. */
+    String claimTokens() {
+        return "SELECT DISTINCT token FROM cg_object_lock WHERE namespace = ?";
+    }
+
+    /** The parameters of {@link #claimTokens()}. */
+    Object[] claimTokensParameters(String namespace) {
+        return new Object[] {namespace};
+    }
+
+    /** Tells watching nodes, when the transaction commits, that the claim with this token was granted. */
+    void announceGranted(EntityManager em, LockTable table, long token) {
+    }
+
+    /** Deletes a claim's marks and intentions; returns marks deleted. */
+    int deleteClaim(EntityManager em, LockTable table, String operationId, long token) {
+        table.query(em, "DELETE FROM cg_intent WHERE namespace = ? AND operation_id = ? AND token = ?",
+                table.namespace(), operationId, token).executeUpdate();
+        return table.query(em, "DELETE FROM cg_object_lock WHERE namespace = ? AND operation_id = ? AND token = ?",
+                table.namespace(), operationId, token).executeUpdate();
+    }
+
     /** The statements of one dialect. */
     static DialectSql of(Dialect dialect) {
         return switch (dialect) {
@@ -45,8 +76,17 @@ abstract class DialectSql {
         };
     }
 
-    /** Claims the rows of {@code spec} in {@code em}'s transaction, or decides why not. */
+    /**
+     * Claims the rows of {@code spec} in {@code em}'s transaction, or decides why not. A claim
+     * that takes part in a hierarchy first locks the namespace's row, so that it and any other
+     * such claim check and write one after the other; it does so before reading anything, so
+     * that a database that reads from a snapshot taken at the first read (MariaDB's repeatable
+     * read) reads what the claim before it committed.
+     */
     ClaimAttempt claim(EntityManager em, LockTable table, ClaimSpec spec) {
+        if (spec.isHierarchical()) {
+            table.lockNamespace(em);
+        }
         LockTable.Head head = table.head(em, spec.operationId());
         if (head.busy()) {
             return new ClaimAttempt.Busy();
@@ -65,6 +105,13 @@ abstract class DialectSql {
                 lapsed.add(row);
             }
         }
+        List<Row> subtreeRoots = spec.marks().stream().filter(m -> m.scope() == Scope.SUBTREE).map(Mark::row).toList();
+        for (Object[] intent : table.selectIntents(em, subtreeRoots, Long.toString(now))) {
+            conflicts.add(LockTable.intentClaim(intent));
+        }
+        for (Object[] above : table.selectSubtreeMarks(em, spec.ancestors(), now)) {
+            conflicts.add(LockTable.rowClaim(above));
+        }
         if (!conflicts.isEmpty()) {
             conflicts.sort((a, b) -> a.row().compareTo(b.row()));
             return new ClaimAttempt.Decided(ClaimOutcome.refused(conflicts));
@@ -80,6 +127,7 @@ abstract class DialectSql {
             }
             throw e;
         }
+        announceGranted(em, table, token);
         return new ClaimAttempt.Decided(table.granted(em, spec, token, now));
     }
 }

@@ -17,4 +17,9 @@ final class H2Sql extends DialectSql {
     String now() {
         return "CAST(EXTRACT(EPOCH FROM CURRENT_TIMESTAMP) * 1000 AS BIGINT)";
     }
+
+    @Override
+    String lockNamespace() {
+        return "MERGE INTO cg_namespace KEY (namespace) VALUES (?)";
+    }
 }

@@ -21,8 +21,10 @@ import org.conflictguard.RowClaim;
 import org.conflictguard.StoreException;
 import org.conflictguard.SweepSummary;
 import org.conflictguard.spi.ClaimOutcome;
+import org.conflictguard.spi.ClaimRecord;
 import org.conflictguard.spi.ClaimSpec;
 import org.conflictguard.spi.ClaimStore;
+import org.conflictguard.spi.ClaimWatcher;
 import org.conflictguard.spi.Namespaces;
 
 /**
@@ -38,12 +40,14 @@ import org.conflictguard.spi.Namespaces;
  */
 public final class JpaClaimStore implements ClaimStore {
 
+    private final EntityManagerFactory emf;
     private final Transactions transactions;
     private final LockTable table;
     private final DialectSql dialect;
     private final String description;
 
     private JpaClaimStore(EntityManagerFactory emf, String namespace, DialectSql dialect) {
+        this.emf = emf;
         this.dialect = dialect;
         this.table = new LockTable(namespace, dialect);
         this.description = "database (" + dialect.dialect().settingValue() + "), namespace '" + namespace + "'";
@@ -96,11 +100,9 @@ public final class JpaClaimStore implements ClaimStore {
                 throw new OperationInUseException(spec.operationId());
             }
             // Another claim committed some of these rows first: report it like any conflict.
-            Map<Row, Holder> held = inspect(spec.rows());
+            Map<Row, RowClaim> held = marksOn(spec.rows());
             if (!held.isEmpty()) {
-                List<RowClaim> conflicts = new ArrayList<>();
-                held.forEach((row, holder) -> conflicts.add(new RowClaim(row, holder)));
-                return ClaimOutcome.refused(conflicts);
+                return ClaimOutcome.refused(new ArrayList<>(held.values()));
             }
             if (attempt == Transactions.ATTEMPTS) {
                 throw new StoreException("Database store (" + description + "): claim of " + spec.rows().size()
@@ -116,9 +118,7 @@ public final class JpaClaimStore implements ClaimStore {
         return transactions.read("renew", em -> {
             long now = table.now(em);
             long leaseUntil = now + lease.toMillis();
-            int renewed = table.query(em, "UPDATE cg_object_lock SET lease_until = ? WHERE namespace = ?"
-                    + " AND operation_id = ? AND token = ? AND lease_until > ?", leaseUntil, table.namespace(),
-                    operationId, token, now).executeUpdate();
+            int renewed = table.setLease(em, operationId, token, leaseUntil, now);
             return renewed > 0 ? Optional.of(Instant.ofEpochMilli(leaseUntil)) : Optional.empty();
         });
     }
@@ -132,30 +132,31 @@ public final class JpaClaimStore implements ClaimStore {
 
     @Override
     public int release(String operationId, long token) {
-        return transactions.read("release", em -> table.query(em, "DELETE FROM cg_object_lock WHERE namespace = ?"
-                + " AND operation_id = ? AND token = ?", table.namespace(), operationId, token).executeUpdate());
+        return transactions.read("release", em -> table.delete(em, operationId, token));
     }
 
     @Override
-    public Map<Row, Holder> inspect(Collection<Row> rows) {
+    public Map<Row, RowClaim> marksOn(Collection<Row> rows) {
         if (rows.isEmpty()) {
             return Map.of();
         }
         List<Row> sorted = new ArrayList<>(new TreeSet<>(rows));
-        return LockTable.toMap(transactions.read("inspect", em -> table.select(em, sorted, true)));
+        return LockTable.toMap(transactions.read("marksOn", em -> table.select(em, sorted, true)));
     }
 
     @Override
-    public Optional<Set<String>> claimedIds(String entity, int limit) {
-        List<?> ids = transactions.read("claimedIds", em -> table.query(em, "SELECT object_id FROM cg_object_lock"
-                + " WHERE namespace = ? AND model_name = ? AND lease_until > " + dialect.now(), table.namespace(),
-                entity).setMaxResults(limit + 1).getResultList());
-        if (ids.size() > limit) {
-            return Optional.empty();
+    public Map<Row, List<Holder>> holdersBelow(Collection<Row> rows) {
+        if (rows.isEmpty()) {
+            return Map.of();
         }
-        Set<String> found = new HashSet<>(ids.size() * 2);
-        ids.forEach(id -> found.add(String.valueOf(id)));
-        return Optional.of(found);
+        List<Row> sorted = new ArrayList<>(new TreeSet<>(rows));
+        Map<Row, List<Holder>> found = new java.util.TreeMap<>();
+        for (Object[] intent : transactions.read("holdersBelow", em -> table.selectIntents(em, sorted,
+                dialect.now()))) {
+            RowClaim below = LockTable.intentClaim(intent);
+            found.computeIfAbsent(below.row(), r -> new ArrayList<>()).add(below.holder());
+        }
+        return java.util.Collections.unmodifiableMap(found);
     }
 
     @Override
@@ -163,16 +164,17 @@ public final class JpaClaimStore implements ClaimStore {
         List<Object[]> found = transactions.read("claimsOf", em -> LockTable.list(table.query(em, "SELECT "
                 + LockTable.COLUMNS + " FROM cg_object_lock WHERE namespace = ? AND operation_id = ? AND lease_until > "
                 + dialect.now(), table.namespace(), operationId)));
-        List<RowClaim> claims = new ArrayList<>();
-        LockTable.toMap(found).forEach((row, holder) -> claims.add(new RowClaim(row, holder)));
-        return claims;
+        return new ArrayList<>(LockTable.toMap(found).values());
     }
 
     @Override
     public int forceRelease(String operationId) {
-        return transactions.read("forceRelease", em -> table.query(em,
-                "DELETE FROM cg_object_lock WHERE namespace = ? AND operation_id = ?", table.namespace(), operationId)
-                .executeUpdate());
+        return transactions.read("forceRelease", em -> {
+            table.query(em, "DELETE FROM cg_intent WHERE namespace = ? AND operation_id = ?", table.namespace(),
+                    operationId).executeUpdate();
+            return table.query(em, "DELETE FROM cg_object_lock WHERE namespace = ? AND operation_id = ?",
+                    table.namespace(), operationId).executeUpdate();
+        });
     }
 
     @Override
@@ -183,8 +185,40 @@ public final class JpaClaimStore implements ClaimStore {
                     + " WHERE namespace = ? AND lease_until <= ?", table.namespace(), now).getSingleResult());
             int rows = table.query(em, "DELETE FROM cg_object_lock WHERE namespace = ? AND lease_until <= ?",
                     table.namespace(), now).executeUpdate();
+            table.query(em, "DELETE FROM cg_intent WHERE namespace = ? AND lease_until <= ?", table.namespace(), now)
+                    .executeUpdate();
             return new SweepSummary(rows == 0 ? 0 : (int) claims, rows);
         });
+    }
+
+    /** One statement: the distinct tokens of {@code cg_object_lock} in this namespace (by its token index). */
+    @Override
+    public Optional<Set<Long>> claimTokens() {
+        List<?> tokens = transactions.read("claimTokens", em -> table.query(em, dialect.claimTokens(),
+                dialect.claimTokensParameters(table.namespace())).getResultList());
+        Set<Long> found = new HashSet<>(tokens.size() * 2);
+        tokens.forEach(t -> found.add(LockTable.number(t)));
+        return Optional.of(found);
+    }
+
+    @Override
+    public List<ClaimRecord> claimRecords(Collection<Long> tokens, int maxMarks) {
+        if (tokens.isEmpty()) {
+            return List.of();
+        }
+        return transactions.read("claimRecords", em -> table.records(em, new ArrayList<>(tokens), maxMarks));
+    }
+
+    /**
+     * On PostgreSQL, {@code LISTEN} on a connection of its own, opened from the persistence unit's
+     * data source or JDBC properties; elsewhere, or when the unit names neither, empty.
+     */
+    @Override
+    public Optional<AutoCloseable> watch(ClaimWatcher watcher) {
+        if (dialect.dialect() != Dialect.POSTGRESQL) {
+            return Optional.empty();
+        }
+        return PostgresFeed.start(emf, table.namespace(), watcher);
     }
 
     @Override
@@ -199,11 +233,20 @@ public final class JpaClaimStore implements ClaimStore {
 
     private void checkSchema() {
         try {
-            transactions.read("check", em -> table.head(em, ""));
+            transactions.read("check", em -> {
+                table.head(em, "");
+                table.query(em, "SELECT scope FROM cg_object_lock WHERE namespace = ?", "").setMaxResults(1)
+                        .getResultList();
+                table.query(em, "SELECT token FROM cg_intent WHERE namespace = ?", "").setMaxResults(1).getResultList();
+                return table.query(em, "SELECT namespace FROM cg_namespace WHERE namespace = ?", "").setMaxResults(1)
+                        .getResultList();
+            });
         } catch (StoreException e) {
-            throw new ConfigurationException(ConfigKeys.DATABASE_DIALECT, "The database store cannot use table"
-                    + " cg_object_lock and sequence cg_fence_seq (" + rootMessage(e) + "); apply"
-                    + " META-INF-templates/ddl/" + dialect.dialect().settingValue() + ".sql to the database, or check "
+            String ddl = dialect.dialect().settingValue() + ".sql";
+            throw new ConfigurationException(ConfigKeys.DATABASE_DIALECT, "The database store cannot use its tables"
+                    + " cg_object_lock (with its scope column), cg_intent, cg_namespace and sequence cg_fence_seq ("
+                    + rootMessage(e) + "); apply META-INF-templates/ddl/" + ddl + " to the database (a database set"
+                    + " up for an earlier version: META-INF-templates/ddl/upgrade/" + ddl + "), or check "
                     + ConfigKeys.DATABASE_DIALECT + " (now " + dialect.dialect().settingValue() + ")", e);
         }
     }

@@ -5,14 +5,20 @@ import jakarta.persistence.Query;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import org.conflictguard.Holder;
+import org.conflictguard.Mark;
 import org.conflictguard.Row;
 import org.conflictguard.RowClaim;
+import org.conflictguard.Scope;
 import org.conflictguard.spi.ClaimOutcome;
+import org.conflictguard.spi.ClaimRecord;
 import org.conflictguard.spi.ClaimSpec;
 
 /**
@@ -23,7 +29,10 @@ import org.conflictguard.spi.ClaimSpec;
 final class LockTable {
 
     static final String COLUMNS =
-            "model_name, object_id, operation_id, label, user_name, token, created_at, lease_until";
+            "model_name, object_id, operation_id, label, user_name, token, created_at, lease_until, scope";
+    /** The columns of {@code cg_intent} after the namespace. */
+    private static final String INTENT_COLUMNS =
+            "model_name, object_id, token, operation_id, label, user_name, created_at, lease_until";
     private static final int SELECT_CHUNK = 1000;
     /** Rows per insert statement: larger ones gain nothing and slow EclipseLink down sharply. */
     private static final int INSERT_CHUNK = 100;
@@ -54,13 +63,28 @@ final class LockTable {
         return new Head(number(head[0]), number(head[1]), number(head[2]) > 0);
     }
 
-    /** Rows among {@code rows} (sorted), all or only those with a live lease; one statement per chunk. */
+    /** Marks on {@code rows} (sorted), all or only those with a live lease; one statement per chunk. */
     List<Object[]> select(EntityManager em, List<Row> rows, boolean liveOnly) {
+        return selectRows(em, "SELECT " + COLUMNS + " FROM cg_object_lock", rows,
+                liveOnly ? " AND lease_until > " + dialect.now() : "");
+    }
+
+    /** Live subtree marks on {@code rows} (sorted). */
+    List<Object[]> selectSubtreeMarks(EntityManager em, List<Row> rows, long now) {
+        return selectRows(em, "SELECT " + COLUMNS + " FROM cg_object_lock", rows,
+                " AND scope = 'S' AND lease_until > " + now);
+    }
+
+    /** Live intentions on {@code rows} (sorted), as (model_name, object_id, token, operation_id, label, user_name, created_at, lease_until). */
+    List<Object[]> selectIntents(EntityManager em, List<Row> rows, String liveAt) {
+        return selectRows(em, "SELECT " + INTENT_COLUMNS + " FROM cg_intent", rows, " AND lease_until > " + liveAt);
+    }
+
+    private List<Object[]> selectRows(EntityManager em, String select, List<Row> rows, String condition) {
         List<Object[]> found = new ArrayList<>();
         for (int from = 0; from < rows.size(); from += SELECT_CHUNK) {
             List<Row> chunk = rows.subList(from, Math.min(from + SELECT_CHUNK, rows.size()));
-            StringBuilder sql = new StringBuilder("SELECT ").append(COLUMNS)
-                    .append(" FROM cg_object_lock WHERE namespace = ? AND (");
+            StringBuilder sql = new StringBuilder(select).append(" WHERE namespace = ? AND (");
             List<Object> params = new ArrayList<>(chunk.size() + 8);
             params.add(namespace);
             String entity = null;
@@ -74,13 +98,18 @@ final class LockTable {
                 }
                 params.add(row.id());
             }
-            sql.append("))");
-            if (liveOnly) {
-                sql.append(" AND lease_until > ").append(dialect.now());
-            }
+            sql.append("))").append(condition);
             found.addAll(list(query(em, sql.toString(), params.toArray())));
         }
         return found;
+    }
+
+    /**
+     * Locks this namespace's row in {@code cg_namespace} until the transaction ends, creating it
+     * if needed: claims that take part in a hierarchy pass their checks one at a time.
+     */
+    void lockNamespace(EntityManager em) {
+        query(em, dialect.lockNamespace(), namespace).executeUpdate();
     }
 
     /** Deletes rows of lapsed claims, each only if it still carries the token it was read with. */
@@ -107,32 +136,53 @@ final class LockTable {
      * @throws RuntimeException a unique-key violation where the dialect does not skip duplicates
      */
     boolean insert(EntityManager em, ClaimSpec spec, long token, long now) {
-        List<Row> rows = spec.rows();
+        List<Mark> marks = spec.marks();
         long leaseUntil = now + spec.lease().toMillis();
         String label = nullToEmpty(spec.label());
         String user = nullToEmpty(spec.user());
-        for (int from = 0; from < rows.size(); from += INSERT_CHUNK) {
-            List<Row> chunk = rows.subList(from, Math.min(from + INSERT_CHUNK, rows.size()));
+        for (int from = 0; from < marks.size(); from += INSERT_CHUNK) {
+            List<Mark> chunk = marks.subList(from, Math.min(from + INSERT_CHUNK, marks.size()));
             StringBuilder sql = new StringBuilder(dialect.insertInto()).append(" cg_object_lock (namespace, ")
                     .append(COLUMNS).append(") VALUES ");
-            List<Object> params = new ArrayList<>(chunk.size() * 9);
+            List<Object> params = new ArrayList<>(chunk.size() * 10);
             for (int i = 0; i < chunk.size(); i++) {
-                sql.append(i == 0 ? "" : ", ").append("(?, ?, ?, ?, ?, ?, ?, ?, ?)");
-                Row row = chunk.get(i);
+                sql.append(i == 0 ? "" : ", ").append("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                Mark mark = chunk.get(i);
                 params.add(namespace);
-                params.add(row.entity());
-                params.add(row.id());
+                params.add(mark.row().entity());
+                params.add(mark.row().id());
                 params.add(spec.operationId());
                 params.add(label);
                 params.add(user);
                 params.add(token);
                 params.add(now);
                 params.add(leaseUntil);
+                params.add(mark.scope() == Scope.SUBTREE ? "S" : "R");
             }
             if (query(em, sql.append(dialect.insertSuffix()).toString(), params.toArray()).executeUpdate()
                     < chunk.size()) {
                 return false;
             }
+        }
+        List<Row> ancestors = spec.ancestors();
+        for (int from = 0; from < ancestors.size(); from += INSERT_CHUNK) {
+            List<Row> chunk = ancestors.subList(from, Math.min(from + INSERT_CHUNK, ancestors.size()));
+            StringBuilder sql = new StringBuilder("INSERT INTO cg_intent (namespace, ").append(INTENT_COLUMNS)
+                    .append(") VALUES ");
+            List<Object> params = new ArrayList<>(chunk.size() * 9);
+            for (int i = 0; i < chunk.size(); i++) {
+                sql.append(i == 0 ? "" : ", ").append("(?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                params.add(namespace);
+                params.add(chunk.get(i).entity());
+                params.add(chunk.get(i).id());
+                params.add(token);
+                params.add(spec.operationId());
+                params.add(label);
+                params.add(user);
+                params.add(now);
+                params.add(leaseUntil);
+            }
+            query(em, sql.toString(), params.toArray()).executeUpdate();
         }
         return true;
     }
@@ -147,11 +197,103 @@ final class LockTable {
             long written = now(em);
             if (written - now > spec.lease().toMillis() / 10) {
                 leaseUntil = written + spec.lease().toMillis();
-                query(em, "UPDATE cg_object_lock SET lease_until = ? WHERE namespace = ? AND operation_id = ?"
-                        + " AND token = ?", leaseUntil, namespace, spec.operationId(), token).executeUpdate();
+                setLease(em, spec.operationId(), token, leaseUntil, null);
             }
         }
         return ClaimOutcome.granted(token, Instant.ofEpochMilli(now), Instant.ofEpochMilli(leaseUntil));
+    }
+
+    /**
+     * Moves the lease end of a claim's marks and intentions.
+     *
+     * @param liveAfter only if the claim's lease is after this (epoch ms), or null for any
+     * @return marks changed
+     */
+    int setLease(EntityManager em, String operationId, long token, long leaseUntil, Long liveAfter) {
+        String live = liveAfter == null ? "" : " AND lease_until > " + liveAfter;
+        int marks = query(em, "UPDATE cg_object_lock SET lease_until = ? WHERE namespace = ? AND operation_id = ?"
+                + " AND token = ?" + live, leaseUntil, namespace, operationId, token).executeUpdate();
+        if (marks > 0) {
+            query(em, "UPDATE cg_intent SET lease_until = ? WHERE namespace = ? AND operation_id = ? AND token = ?",
+                    leaseUntil, namespace, operationId, token).executeUpdate();
+        }
+        return marks;
+    }
+
+    /** Deletes a claim's marks and intentions; returns marks deleted. */
+    int delete(EntityManager em, String operationId, long token) {
+        return dialect.deleteClaim(em, this, operationId, token);
+    }
+
+    /**
+     * The marks of the claims with these tokens, in the order asked, listed while they are at most
+     * {@code maxMarks} in all; larger claims name their entities only. Claims not in the table are
+     * absent. Reads by the {@code (namespace, token)} index.
+     */
+    List<ClaimRecord> records(EntityManager em, List<Long> tokens, int maxMarks) {
+        Map<Long, Long> counts = new HashMap<>();
+        for (int from = 0; from < tokens.size(); from += SELECT_CHUNK) {
+            List<Long> chunk = tokens.subList(from, Math.min(from + SELECT_CHUNK, tokens.size()));
+            for (Object[] row : list(query(em, "SELECT token, COUNT(*) FROM cg_object_lock WHERE namespace = ?"
+                    + " AND token IN (" + placeholders(chunk.size()) + ") GROUP BY token", withNamespace(chunk)))) {
+                counts.put(number(row[0]), number(row[1]));
+            }
+        }
+        List<Long> listed = new ArrayList<>();
+        List<Long> tooLarge = new ArrayList<>();
+        long budget = maxMarks;
+        for (Long token : tokens) {
+            Long count = counts.get(token);
+            if (count == null) {
+                continue;
+            }
+            if (count <= budget) {
+                budget -= count;
+                listed.add(token);
+            } else {
+                tooLarge.add(token);
+            }
+        }
+        Map<Long, List<Mark>> marks = new HashMap<>();
+        for (int from = 0; from < listed.size(); from += SELECT_CHUNK) {
+            List<Long> chunk = listed.subList(from, Math.min(from + SELECT_CHUNK, listed.size()));
+            for (Object[] row : list(query(em, "SELECT token, model_name, object_id, scope FROM cg_object_lock"
+                    + " WHERE namespace = ? AND token IN (" + placeholders(chunk.size()) + ")", withNamespace(chunk)))) {
+                marks.computeIfAbsent(number(row[0]), t -> new ArrayList<>()).add(new Mark(new Row((String) row[1],
+                        (String) row[2]), "S".equals(String.valueOf(row[3]).trim()) ? Scope.SUBTREE : Scope.ROW));
+            }
+        }
+        Map<Long, ClaimRecord> records = new HashMap<>();
+        marks.forEach((token, list) -> records.put(token, ClaimRecord.of(token, list)));
+        for (Long token : tooLarge) {
+            Set<String> entities = new HashSet<>();
+            for (Object entity : query(em, "SELECT DISTINCT model_name FROM cg_object_lock WHERE namespace = ?"
+                    + " AND token = ?", namespace, token).getResultList()) {
+                entities.add((String) entity);
+            }
+            records.put(token, ClaimRecord.tooLarge(token, entities));
+        }
+        List<ClaimRecord> ordered = new ArrayList<>(records.size());
+        for (Long token : tokens) {
+            ClaimRecord record = records.get(token);
+            if (record != null) {
+                ordered.add(record);
+            }
+        }
+        return ordered;
+    }
+
+    private Object[] withNamespace(List<Long> tokens) {
+        Object[] params = new Object[tokens.size() + 1];
+        params[0] = namespace;
+        for (int i = 0; i < tokens.size(); i++) {
+            params[i + 1] = tokens.get(i);
+        }
+        return params;
+    }
+
+    private static String placeholders(int n) {
+        return String.join(", ", Collections.nCopies(n, "?"));
     }
 
     /** The database's now, in epoch milliseconds. */
@@ -173,21 +315,29 @@ final class LockTable {
         return (List<Object[]>) query.getResultList();
     }
 
-    /** Rows of the table (in {@link #COLUMNS} order) as holders by row, in row order. */
-    static Map<Row, Holder> toMap(List<Object[]> rows) {
-        TreeMap<Row, Holder> sorted = new TreeMap<>();
+    /** Marks (in {@link #COLUMNS} order) by row, in row order. */
+    static Map<Row, RowClaim> toMap(List<Object[]> rows) {
+        TreeMap<Row, RowClaim> sorted = new TreeMap<>();
         for (Object[] row : rows) {
             RowClaim claim = rowClaim(row);
-            sorted.put(claim.row(), claim.holder());
+            sorted.put(claim.row(), claim);
         }
         return Collections.unmodifiableMap(new LinkedHashMap<>(sorted));
     }
 
-    /** One row of the table (in {@link #COLUMNS} order) as a row and its holder. */
+    /** One mark (in {@link #COLUMNS} order) as a row, its holder and the mark's scope. */
     static RowClaim rowClaim(Object[] row) {
         return new RowClaim(new Row((String) row[0], (String) row[1]), new Holder((String) row[2],
                 emptyToNull(row[3]), emptyToNull(row[4]), Instant.ofEpochMilli(number(row[6])),
-                Instant.ofEpochMilli(number(row[7]))));
+                Instant.ofEpochMilli(number(row[7]))), "S".equals(String.valueOf(row[8]).trim()) ? Scope.SUBTREE
+                        : Scope.ROW, null);
+    }
+
+    /** One intention (as {@link #selectIntents} reads it) as its row and its holder. */
+    static RowClaim intentClaim(Object[] row) {
+        return new RowClaim(new Row((String) row[0], (String) row[1]), new Holder((String) row[3],
+                emptyToNull(row[4]), emptyToNull(row[5]), Instant.ofEpochMilli(number(row[6])),
+                Instant.ofEpochMilli(number(row[7]))), Scope.SUBTREE, null);
     }
 
     static long number(Object value) {

@@ -22,4 +22,9 @@ final class MariaDbSql extends DialectSql {
     String insertInto() {
         return "INSERT IGNORE INTO";
     }
+
+    @Override
+    String lockNamespace() {
+        return "INSERT INTO cg_namespace (namespace) VALUES (?) ON DUPLICATE KEY UPDATE namespace = namespace";
+    }
 }

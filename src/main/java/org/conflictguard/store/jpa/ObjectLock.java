@@ -9,8 +9,8 @@ import java.io.Serializable;
 import java.util.Objects;
 
 /**
- * One claimed row in the {@code cg_object_lock} table: unique on (namespace, model name,
- * object id). Times are epoch milliseconds by the database's clock. Mapped so that the table
+ * One mark in the {@code cg_object_lock} table: a row a claim holds alone, or with its
+ * {@code @DependsOn} subtree; unique on (namespace, model name, object id). Times are epoch milliseconds by the database's clock. Mapped so that the table
  * can be listed in a persistence unit and read with JPQL (for example by an admin page);
  * ConflictGuard itself writes it with the SQL of {@link JpaClaimStore}.
  *
@@ -50,6 +50,9 @@ public class ObjectLock {
 
     @Column(name = "lease_until", nullable = false)
     private long leaseUntil;
+
+    @Column(name = "scope", length = 1, nullable = false)
+    private String scope;
 
     /** For JPA. */
     protected ObjectLock() {
@@ -98,6 +101,11 @@ public class ObjectLock {
     /** When the claim lapses unless renewed, epoch milliseconds by the database clock. */
     public long getLeaseUntil() {
         return leaseUntil;
+    }
+
+    /** {@code R} when the row is claimed alone, {@code S} when it is claimed with its subtree. */
+    public String getScope() {
+        return scope;
     }
 
     /**

@@ -2,13 +2,18 @@ package org.conflictguard.store.jpa;
 
 import jakarta.persistence.EntityManager;
 import java.util.List;
+import org.conflictguard.Mark;
 import org.conflictguard.Row;
+import org.conflictguard.Scope;
 import org.conflictguard.spi.ClaimSpec;
 
 /**
- * PostgreSQL 10+: a claim of rows that are not in the table is one statement (a token, the
- * database's now, the operation's busy check, the check of every row and the insert of them
- * all); rows already in the table (held, or lapsed and not swept yet) take the general claim.
+ * PostgreSQL 10+: a claim of rows each alone, outside any hierarchy, that are not in the table
+ * is one statement (a token, the database's now, the operation's busy check, the check of every
+ * row and the insert of them all); rows already in the table (held, or lapsed and not swept yet)
+ * and claims that take part in a hierarchy take the general claim.
+ * A granted claim and a release tell watching nodes with {@code pg_notify} in the same statement
+ * (delivered when the transaction commits, never when it rolls back).
  * The insert has no {@code ON CONFLICT}: its speculative insertion costs a fifth more, and a
  * claim that commits the same rows between the check and the insert makes it fail with a
  * unique-key violation, which is a lost race.
@@ -26,11 +31,63 @@ final class PostgresSql extends DialectSql {
             + " busy AS (SELECT COUNT(*) AS n FROM cg_object_lock l, head h"
             + " WHERE l.namespace = ? AND l.operation_id = ? AND l.lease_until > h.now),"
             + " ins AS (INSERT INTO cg_object_lock (namespace, " + COLUMNS + ")"
-            + " SELECT ?, w.model_name, w.object_id, ?, ?, ?, h.token, h.now, h.now + ? FROM wanted w, head h"
+            + " SELECT ?, w.model_name, w.object_id, ?, ?, ?, h.token, h.now, h.now + ?, 'R' FROM wanted w, head h"
             + " WHERE NOT EXISTS (SELECT 1 FROM taken) AND (SELECT n FROM busy) = 0"
             + " ORDER BY w.model_name, w.object_id RETURNING 1)"
             + " SELECT h.token, h.now, (SELECT n FROM busy), (SELECT COUNT(*) FROM taken),"
-            + " (SELECT COUNT(*) FROM ins) FROM head h";
+            + " (SELECT COUNT(*) FROM ins), (SELECT COUNT(*) FROM pg_notify('" + PostgresFeed.CHANNEL + "',"
+            + " CAST(? AS text) || h.token) WHERE (SELECT COUNT(*) FROM ins) > 0) FROM head h";
+
+    /**
+     * The head of a claim in a hierarchy: an advisory lock on the namespace until the transaction
+     * ends (instead of the cg_namespace row: no row is written), a token, now and the busy check.
+     */
+    private static final String LOCKED_HEAD = "SELECT (SELECT COUNT(*) FROM pg_advisory_xact_lock(hashtext(?))),"
+            + " nextval('cg_fence_seq'), CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000 AS BIGINT),"
+            + " (SELECT COUNT(*) FROM cg_object_lock WHERE namespace = ? AND operation_id = ?"
+            + " AND lease_until > CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000 AS BIGINT))";
+
+    /**
+     * A claim in a hierarchy after the lock, in one statement: no row of the marks in the table (live
+     * or lapsed), no live intention on a subtree root, no live subtree mark on an ancestor; then the
+     * marks and the intentions are inserted. Anything found leaves the decision to the general claim.
+     */
+    private static final String HIERARCHICAL = "WITH marks AS (SELECT m.e, m.i, m.s FROM unnest(CAST(? AS text[]),"
+            + " CAST(? AS text[]), CAST(? AS text[])) AS m(e, i, s)),"
+            + " ancestors AS (SELECT a.e, a.i FROM unnest(CAST(? AS text[]), CAST(? AS text[])) AS a(e, i)),"
+            + " taken AS (SELECT 1 FROM cg_object_lock l JOIN marks m ON l.model_name = m.e AND l.object_id = m.i"
+            + " WHERE l.namespace = ?),"
+            + " below AS (SELECT 1 FROM cg_intent x JOIN marks m ON x.model_name = m.e AND x.object_id = m.i"
+            + " WHERE x.namespace = ? AND m.s = 'S' AND x.lease_until > ?),"
+            + " above AS (SELECT 1 FROM cg_object_lock l JOIN ancestors a ON l.model_name = a.e AND l.object_id = a.i"
+            + " WHERE l.namespace = ? AND l.scope = 'S' AND l.lease_until > ?),"
+            + " free AS (SELECT NOT EXISTS (SELECT 1 FROM taken) AND NOT EXISTS (SELECT 1 FROM below)"
+            + " AND NOT EXISTS (SELECT 1 FROM above) AS ok),"
+            + " ins AS (INSERT INTO cg_object_lock (namespace, " + COLUMNS + ")"
+            + " SELECT ?, m.e, m.i, ?, ?, ?, ?, ?, ?, m.s FROM marks m WHERE (SELECT ok FROM free)"
+            + " ORDER BY m.e, m.i RETURNING 1),"
+            + " intents AS (INSERT INTO cg_intent (namespace, model_name, object_id, token, operation_id, label,"
+            + " user_name, created_at, lease_until) SELECT ?, a.e, a.i, ?, ?, ?, ?, ?, ? FROM ancestors a"
+            + " WHERE (SELECT ok FROM free) ORDER BY a.e, a.i RETURNING 1)"
+            + " SELECT (SELECT ok FROM free), (SELECT COUNT(*) FROM ins), (SELECT COUNT(*) FROM intents),"
+            + " (SELECT COUNT(*) FROM pg_notify('" + PostgresFeed.CHANNEL + "', ?) WHERE (SELECT ok FROM free))";
+
+    /** Deletes a claim and tells watching nodes, when the transaction commits, that it ended. */
+    private static final String DELETE_CLAIM = "WITH intents AS (DELETE FROM cg_intent WHERE namespace = ?"
+            + " AND operation_id = ? AND token = ?), gone AS (DELETE FROM cg_object_lock WHERE namespace = ?"
+            + " AND operation_id = ? AND token = ? RETURNING 1) SELECT (SELECT COUNT(*) FROM gone),"
+            + " (SELECT COUNT(*) FROM pg_notify('" + PostgresFeed.CHANNEL + "', ?) WHERE EXISTS (SELECT 1 FROM gone))";
+
+    /**
+     * The distinct tokens of a namespace in one step per claim, not per mark: each step finds the
+     * next larger token by the {@code (namespace, token)} index.
+     */
+    private static final String CLAIM_TOKENS = "WITH RECURSIVE t(token) AS ((SELECT token FROM cg_object_lock"
+            + " WHERE namespace = ? ORDER BY token LIMIT 1) UNION ALL SELECT (SELECT l.token FROM cg_object_lock l"
+            + " WHERE l.namespace = ? AND l.token > t.token ORDER BY l.token LIMIT 1) FROM t WHERE t.token IS NOT NULL)"
+            + " SELECT token FROM t WHERE token IS NOT NULL";
+
+    private static final String ANNOUNCE = "SELECT COUNT(*) FROM pg_notify('" + PostgresFeed.CHANNEL + "', ?)";
 
     @Override
     Dialect dialect() {
@@ -53,7 +110,32 @@ final class PostgresSql extends DialectSql {
     }
 
     @Override
+    int deleteClaim(EntityManager em, LockTable table, String operationId, long token) {
+        Object[] result = (Object[]) table.query(em, DELETE_CLAIM, table.namespace(), operationId, token,
+                table.namespace(), operationId, token, PostgresFeed.ended(table.namespace(), token)).getSingleResult();
+        return (int) LockTable.number(result[0]);
+    }
+
+    @Override
+    String claimTokens() {
+        return CLAIM_TOKENS;
+    }
+
+    @Override
+    Object[] claimTokensParameters(String namespace) {
+        return new Object[] {namespace, namespace};
+    }
+
+    @Override
+    void announceGranted(EntityManager em, LockTable table, long token) {
+        table.query(em, ANNOUNCE, PostgresFeed.granted(table.namespace(), token)).getSingleResult();
+    }
+
+    @Override
     ClaimAttempt claim(EntityManager em, LockTable table, ClaimSpec spec) {
+        if (spec.isHierarchical()) {
+            return claimInHierarchy(em, table, spec);
+        }
         List<Row> rows = spec.rows();
         String[] entities = new String[rows.size()];
         String[] ids = new String[rows.size()];
@@ -65,7 +147,8 @@ final class PostgresSql extends DialectSql {
         try {
             result = (Object[]) table.query(em, ONE_STATEMENT, entities, ids, table.namespace(), table.namespace(),
                     spec.operationId(), table.namespace(), spec.operationId(), LockTable.nullToEmpty(spec.label()),
-                    LockTable.nullToEmpty(spec.user()), spec.lease().toMillis()).getSingleResult();
+                    LockTable.nullToEmpty(spec.user()), spec.lease().toMillis(),
+                    PostgresFeed.grantPrefix(table.namespace())).getSingleResult();
         } catch (RuntimeException e) {
             if (SqlErrors.isUniqueViolation(e)) {
                 return new ClaimAttempt.RaceLost(e);
@@ -85,5 +168,57 @@ final class PostgresSql extends DialectSql {
             return new ClaimAttempt.RaceLost(null);
         }
         return new ClaimAttempt.Decided(table.granted(em, spec, token, now));
+    }
+
+    private ClaimAttempt claimInHierarchy(EntityManager em, LockTable table, ClaimSpec spec) {
+        Object[] head = (Object[]) table.query(em, LOCKED_HEAD, "conflictguard:" + table.namespace(), table.namespace(),
+                spec.operationId()).getSingleResult();
+        long token = LockTable.number(head[1]);
+        long now = LockTable.number(head[2]);
+        if (LockTable.number(head[3]) > 0) {
+            return new ClaimAttempt.Busy();
+        }
+        List<Mark> marks = spec.marks();
+        String[] markEntities = new String[marks.size()];
+        String[] markIds = new String[marks.size()];
+        String[] scopes = new String[marks.size()];
+        for (int i = 0; i < marks.size(); i++) {
+            markEntities[i] = marks.get(i).row().entity();
+            markIds[i] = marks.get(i).row().id();
+            scopes[i] = marks.get(i).scope() == Scope.SUBTREE ? "S" : "R";
+        }
+        List<Row> ancestors = spec.ancestors();
+        String[] ancestorEntities = new String[ancestors.size()];
+        String[] ancestorIds = new String[ancestors.size()];
+        for (int i = 0; i < ancestors.size(); i++) {
+            ancestorEntities[i] = ancestors.get(i).entity();
+            ancestorIds[i] = ancestors.get(i).id();
+        }
+        String ns = table.namespace();
+        String label = LockTable.nullToEmpty(spec.label());
+        String user = LockTable.nullToEmpty(spec.user());
+        long leaseUntil = now + spec.lease().toMillis();
+        Object[] result;
+        try {
+            result = (Object[]) table.query(em, HIERARCHICAL, markEntities, markIds, scopes, ancestorEntities,
+                    ancestorIds, ns, ns, now, ns, now, ns, spec.operationId(), label, user, token, now, leaseUntil, ns,
+                    token, spec.operationId(), label, user, now, leaseUntil, PostgresFeed.granted(ns, token))
+                    .getSingleResult();
+        } catch (RuntimeException e) {
+            if (SqlErrors.isUniqueViolation(e)) {
+                return new ClaimAttempt.RaceLost(e);
+            }
+            throw e;
+        }
+        if (!Boolean.TRUE.equals(result[0])) {
+            // Something is in the way (held, or lapsed and not swept yet): the general claim decides.
+            return claimChecked(em, table, spec, token, now);
+        }
+        return new ClaimAttempt.Decided(table.granted(em, spec, token, now));
+    }
+
+    @Override
+    String lockNamespace() {
+        return "INSERT INTO cg_namespace (namespace) VALUES (?) ON CONFLICT (namespace) DO UPDATE SET namespace = EXCLUDED.namespace";
     }
 }

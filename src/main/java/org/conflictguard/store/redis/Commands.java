@@ -10,11 +10,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.Comparator;
 import org.conflictguard.Holder;
+import org.conflictguard.Mark;
 import org.conflictguard.OperationInUseException;
 import org.conflictguard.Row;
 import org.conflictguard.RowClaim;
+import org.conflictguard.Scope;
 import org.conflictguard.StoreException;
 import org.conflictguard.spi.ClaimOutcome;
 import org.conflictguard.spi.ClaimSpec;
@@ -34,21 +37,44 @@ final class Commands {
     record Renewal(String operationId, long token, Duration lease) {
     }
 
-    /** Which entity's claimed ids, and the most worth returning. */
-    record IdsQuery(String entity, int limit) {
-    }
-
     /** What one sweep call removed, and whether lapsed claims remain. */
     record SweepBatch(int claims, int rows, boolean more) {
     }
 
+    /** Marks as the script reads them (entity, nRow, ids, nSubtree, ids per entity), then the intentions. */
     static final Command<ClaimSpec, ClaimOutcome> CLAIM = new Command<>("claim", spec -> {
-        List<Object> args = new ArrayList<>(spec.rows().size() + 16);
+        List<Object> args = new ArrayList<>(spec.marks().size() + spec.ancestors().size() + 16);
         args.add(spec.operationId());
         args.add(Long.toString(spec.lease().toMillis()));
         args.add(nullToEmpty(spec.label()));
         args.add(nullToEmpty(spec.user()));
-        addGroups(args, spec.rows());
+        int groupsAt = args.size();
+        args.add(null);
+        int groups = 0;
+        List<Mark> marks = spec.marks();
+        for (int from = 0; from < marks.size(); groups++) {
+            String entity = marks.get(from).row().entity();
+            int to = from;
+            while (to < marks.size() && marks.get(to).row().entity().equals(entity)) {
+                to++;
+            }
+            args.add(entity);
+            for (Scope scope : List.of(Scope.ROW, Scope.SUBTREE)) {
+                int countAt = args.size();
+                args.add(null);
+                int count = 0;
+                for (Mark mark : marks.subList(from, to)) {
+                    if (mark.scope() == scope) {
+                        args.add(mark.row().id());
+                        count++;
+                    }
+                }
+                args.set(countAt, Integer.toString(count));
+            }
+            from = to;
+        }
+        args.set(groupsAt, Integer.toString(groups));
+        addGroups(args, spec.ancestors());
         return args;
     }, (spec, reply) -> {
         String status = reply.text();
@@ -74,30 +100,51 @@ final class Commands {
             (op, reply) -> (int) reply.integer());
 
     /** Rows in the order the script wants them: sorted, grouped by entity. */
-    static final Command<Collection<Row>, List<RowClaim>> INSPECT = new Command<>("inspect", rows -> {
+    static final Command<Collection<Row>, List<RowClaim>> MARKS = new Command<>("marks", rows -> {
         List<Object> args = new ArrayList<>(rows.size() + 8);
         addGroups(args, rows);
         return args;
     }, (rows, reply) -> heldRows(reply));
 
-    static final Command<IdsQuery, Optional<Set<String>>> IDS = new Command<>("ids",
-            q -> List.of(q.entity(), Integer.toString(q.limit())), (q, reply) -> {
-                long n = reply.integer();
-                if (n < 0) {
-                    return Optional.empty();
-                }
-                Set<String> ids = new HashSet<>((int) n * 2);
-                for (long i = 0; i < n; i++) {
-                    ids.add(reply.text());
-                }
-                return Optional.of(ids);
-            });
+    /** Rows sorted, grouped by entity; the reply names, per row, the live claims holding something below it. */
+    static final Command<Collection<Row>, List<RowClaim>> BELOW = new Command<>("below", rows -> {
+        List<Object> args = new ArrayList<>(rows.size() + 8);
+        addGroups(args, rows);
+        return args;
+    }, (rows, reply) -> heldRows(reply));
 
     static final Command<String, List<RowClaim>> CLAIMS_OF = new Command<>("claims_of", List::of,
             (op, reply) -> heldRows(reply));
 
     static final Command<Integer, SweepBatch> SWEEP = new Command<>("sweep", limit -> List.of(limit.toString()),
             (limit, reply) -> new SweepBatch((int) reply.integer(), (int) reply.integer(), reply.integer() == 1));
+
+    /** Every claim kept, live or lapsed and not swept. */
+    static final Command<Void, Set<Long>> TOKENS = new Command<>("tokens", none -> List.of(), (none, reply) -> {
+        Set<Long> tokens = new HashSet<>();
+        while (reply.hasMore()) {
+            tokens.add(reply.integer());
+        }
+        return tokens;
+    });
+
+    /**
+     * The marks of claims, as stored: read with a codec that keeps every byte (the script returns
+     * the claims' msgpack lists untouched, so that a large claim costs Redis no work to read).
+     */
+    static final Command<Collection<Long>, Map<Long, List<Object>>> RECORDS = new Command<>("records", tokens -> {
+        List<Object> args = new ArrayList<>(tokens.size());
+        tokens.forEach(t -> args.add(Long.toString(t)));
+        return args;
+    }, (tokens, reply) -> {
+        Map<Long, List<Object>> found = new java.util.LinkedHashMap<>();
+        while (reply.hasMore()) {
+            long token = reply.integer();
+            byte[] packed = reply.text().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+            found.put(token, MessagePack.readList(packed));
+        }
+        return found;
+    }, true);
 
     static final Command<Void, List<String>> COMMANDS = new Command<>("commands", none -> List.of(), (none, reply) -> {
         List<String> names = new ArrayList<>();
@@ -108,8 +155,8 @@ final class Commands {
     });
 
     /** Every command, as the script's table should list them. */
-    static final List<Command<?, ?>> ALL = List.of(CLAIM, RENEW, HOLDS, RELEASE, FORCE, INSPECT, IDS, CLAIMS_OF,
-            SWEEP, COMMANDS);
+    static final List<Command<?, ?>> ALL = List.of(CLAIM, RENEW, HOLDS, RELEASE, FORCE, MARKS, BELOW,
+            CLAIMS_OF, SWEEP, TOKENS, RECORDS, COMMANDS);
 
     private Commands() {
     }
@@ -138,12 +185,15 @@ final class Commands {
         }
     }
 
-    /** Held rows: n, (entity, id, token) * n, then (token, op, label, user, since, lease) per holder; row order. */
+    /**
+     * Held rows: n, (entity, id, token, scope) * n, then (token, op, label, user, since, lease) per
+     * holder; sorted by row, then by holder, one entry per row and holder.
+     */
     private static List<RowClaim> heldRows(Reply reply) {
         long n = reply.integer();
         List<Object[]> rows = new ArrayList<>((int) n);
         for (long i = 0; i < n; i++) {
-            rows.add(new Object[] {new Row(reply.text(), reply.text()), reply.integer()});
+            rows.add(new Object[] {new Row(reply.text(), reply.text()), reply.integer(), Scope.valueOf(reply.text())});
         }
         Map<Long, Holder> holders = new HashMap<>();
         while (reply.hasMore()) {
@@ -151,13 +201,12 @@ final class Commands {
             holders.put(token, new Holder(reply.text(), emptyToNull(reply.text()), emptyToNull(reply.text()),
                     reply.instant(), reply.instant()));
         }
-        TreeMap<Row, Holder> sorted = new TreeMap<>();
+        TreeSet<RowClaim> sorted = new TreeSet<>(Comparator.comparing(RowClaim::row)
+                .thenComparing(c -> c.holder().operationId()));
         for (Object[] row : rows) {
-            sorted.put((Row) row[0], holders.get((Long) row[1]));
+            sorted.add(new RowClaim((Row) row[0], holders.get((Long) row[1]), (Scope) row[2], null));
         }
-        List<RowClaim> result = new ArrayList<>(sorted.size());
-        sorted.forEach((row, holder) -> result.add(new RowClaim(row, holder)));
-        return result;
+        return new ArrayList<>(sorted);
     }
 
     private static String nullToEmpty(String text) {

@@ -2,8 +2,10 @@ package org.conflictguard.store.redis;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,14 +13,18 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import org.conflictguard.Holder;
+import org.conflictguard.Mark;
 import org.conflictguard.OperationInUseException;
 import org.conflictguard.Row;
 import org.conflictguard.RowClaim;
+import org.conflictguard.Scope;
 import org.conflictguard.StoreException;
 import org.conflictguard.SweepSummary;
 import org.conflictguard.spi.ClaimOutcome;
+import org.conflictguard.spi.ClaimRecord;
 import org.conflictguard.spi.ClaimSpec;
 import org.conflictguard.spi.ClaimStore;
+import org.conflictguard.spi.ClaimWatcher;
 import org.conflictguard.spi.Namespaces;
 import org.redisson.api.RedissonClient;
 
@@ -31,19 +37,23 @@ import org.redisson.api.RedissonClient;
  * <p>For debugging, {@code SMEMBERS {namespace}:locked:<Entity>} lists the claimed ids of an
  * entity (including rows of lapsed claims not yet swept).
  *
- * <p>Close the store when done with it: it removes the listener it adds to the client's release
- * channel when a claim first waits. It never shuts the client down. Thread-safe.
+ * <p>Close the store when done with it: it removes the listener it adds to the client's
+ * {@code {namespace}:changes} channel when a claim first waits (a view's subscription ends when
+ * the handle {@link #watch} returned is closed). It never shuts the client down. Thread-safe.
  */
 public final class RedisClaimStore implements ClaimStore {
 
     private static final int SWEEP_BATCH = 200;
 
+    private final RedissonClient client;
+    private final String prefix;
     private final ScriptProtocol protocol;
     private final ReleaseSignal releases;
     private final String description;
 
     private RedisClaimStore(RedissonClient client, String namespace) {
-        String prefix = "{" + namespace + "}";
+        this.client = client;
+        this.prefix = "{" + namespace + "}";
         this.description = "redis, namespace '" + namespace + "'";
         this.protocol = new ScriptProtocol(client, prefix, description);
         this.releases = new ReleaseSignal(client, prefix);
@@ -85,20 +95,27 @@ public final class RedisClaimStore implements ClaimStore {
     }
 
     @Override
-    public Map<Row, Holder> inspect(Collection<Row> rows) {
+    public Map<Row, RowClaim> marksOn(Collection<Row> rows) {
         if (rows.isEmpty()) {
             return Map.of();
         }
-        Map<Row, Holder> found = new LinkedHashMap<>();
-        for (RowClaim claim : protocol.call(Commands.INSPECT, new TreeSet<>(rows))) {
-            found.put(claim.row(), claim.holder());
+        Map<Row, RowClaim> found = new LinkedHashMap<>();
+        for (RowClaim claim : protocol.call(Commands.MARKS, new TreeSet<>(rows))) {
+            found.put(claim.row(), claim);
         }
         return Collections.unmodifiableMap(found);
     }
 
     @Override
-    public Optional<Set<String>> claimedIds(String entity, int limit) {
-        return protocol.call(Commands.IDS, new Commands.IdsQuery(entity, limit));
+    public Map<Row, List<Holder>> holdersBelow(Collection<Row> rows) {
+        if (rows.isEmpty()) {
+            return Map.of();
+        }
+        Map<Row, List<Holder>> found = new LinkedHashMap<>();
+        for (RowClaim claim : protocol.call(Commands.BELOW, new TreeSet<>(rows))) {
+            found.computeIfAbsent(claim.row(), r -> new java.util.ArrayList<>()).add(claim.holder());
+        }
+        return Collections.unmodifiableMap(found);
     }
 
     @Override
@@ -124,16 +141,72 @@ public final class RedisClaimStore implements ClaimStore {
         return new SweepSummary(claims, rows);
     }
 
-    /** Counts the messages of the {@code {namespace}:released} channel the script publishes to (subscribes on first use). */
+    /** Counts the ends of claims the script publishes on {@code {namespace}:changes} (subscribes on first use). */
     @Override
     public long releases() {
         return releases.count();
     }
 
-    /** Woken by the {@code {namespace}:released} channel; at most 250 ms per call. */
+    /** Woken by the ends of claims on {@code {namespace}:changes}; at most 250 ms per call. */
     @Override
     public void awaitRelease(long seen, Duration timeout) throws InterruptedException {
         releases.await(seen, timeout);
+    }
+
+    /** The tokens of the {@code {namespace}:leases} sorted set, live or lapsed. */
+    @Override
+    public Optional<Set<Long>> claimTokens() {
+        return Optional.of(protocol.call(Commands.TOKENS, null));
+    }
+
+    /** Reads each claim's stored list of marks as it is (Redis does no work per mark). */
+    @Override
+    public List<ClaimRecord> claimRecords(Collection<Long> tokens, int maxMarks) {
+        if (tokens.isEmpty()) {
+            return List.of();
+        }
+        List<ClaimRecord> records = new ArrayList<>(tokens.size());
+        int budget = maxMarks;
+        for (Map.Entry<Long, List<Object>> claim : protocol.call(Commands.RECORDS, tokens).entrySet()) {
+            ClaimRecord record = record(claim.getKey(), claim.getValue(), budget);
+            budget -= record.marks().size();
+            records.add(record);
+        }
+        return records;
+    }
+
+    /** A claim's stored marks: entity, {ids alone}, {ids with subtree}, per entity. */
+    private static ClaimRecord record(long token, List<Object> stored, int budget) {
+        int count = 0;
+        Set<String> entities = new HashSet<>();
+        for (int g = 0; g + 2 < stored.size(); g += 3) {
+            entities.add((String) stored.get(g));
+            count += ((List<?>) stored.get(g + 1)).size() + ((List<?>) stored.get(g + 2)).size();
+        }
+        if (count > budget) {
+            return ClaimRecord.tooLarge(token, entities);
+        }
+        List<Mark> marks = new ArrayList<>(count);
+        for (int g = 0; g + 2 < stored.size(); g += 3) {
+            String entity = (String) stored.get(g);
+            for (Object id : (List<?>) stored.get(g + 1)) {
+                marks.add(new Mark(new Row(entity, (String) id), Scope.ROW));
+            }
+            for (Object id : (List<?>) stored.get(g + 2)) {
+                marks.add(new Mark(new Row(entity, (String) id), Scope.SUBTREE));
+            }
+        }
+        return ClaimRecord.of(token, marks);
+    }
+
+    /**
+     * Delivers what the scripts publish on {@code {namespace}:changes}; a lost connection is told
+     * at once where the client reports it, and the subscription is checked by a message of its own
+     * every second.
+     */
+    @Override
+    public Optional<AutoCloseable> watch(ClaimWatcher watcher) {
+        return Optional.of(ChangeFeed.start(client, prefix, watcher));
     }
 
     /** The script's own command table, as it answers it. */

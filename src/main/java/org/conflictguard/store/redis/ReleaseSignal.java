@@ -3,11 +3,11 @@ package org.conflictguard.store.redis;
 import java.time.Duration;
 import org.redisson.api.RTopic;
 import org.redisson.api.RedissonClient;
-import org.redisson.client.codec.StringCodec;
 
 /**
- * Wakes claims that wait for rows: a listener on the {@code {namespace}:released} channel the
- * script publishes to on every release, added when first used and removed on {@link #close()}.
+ * Wakes claims that wait for rows: a listener on the {@code {namespace}:changes} channel the
+ * script publishes to, counting the ends of claims, added when first used and removed on
+ * {@link #close()}.
  * Thread-safe.
  */
 final class ReleaseSignal implements AutoCloseable {
@@ -19,7 +19,7 @@ final class ReleaseSignal implements AutoCloseable {
     private boolean closed;
 
     ReleaseSignal(RedissonClient client, String prefix) {
-        this.topic = client.getTopic(prefix + ":released", StringCodec.INSTANCE);
+        this.topic = ChangeFeed.changes(client, prefix);
     }
 
     /** How many releases were published since the first call; subscribes on the first call. */
@@ -45,10 +45,12 @@ final class ReleaseSignal implements AutoCloseable {
     private void subscribe() {
         synchronized (lock) {
             if (listenerId < 0 && !closed) {
-                listenerId = topic.addListener(String.class, (channel, token) -> {
-                    synchronized (lock) {
-                        releases++;
-                        lock.notifyAll();
+                listenerId = topic.addListener(byte[].class, (channel, message) -> {
+                    if (message.length > 0 && message[0] == 'E') {
+                        synchronized (lock) {
+                            releases++;
+                            lock.notifyAll();
+                        }
                     }
                 });
             }

@@ -20,6 +20,8 @@ final class ScriptProtocol {
     private static final String SCRIPT = loadScript();
 
     private final RScript script;
+    /** The same script, its replies' strings read byte for byte (a claim's stored msgpack lists). */
+    private final RScript bytesScript;
     private final String prefix;
     private final List<Object> keys;
     private final String description;
@@ -30,6 +32,7 @@ final class ScriptProtocol {
      */
     ScriptProtocol(RedissonClient client, String prefix, String description) {
         this.script = client.getScript(StringCodec.INSTANCE);
+        this.bytesScript = client.getScript(new StringCodec(StandardCharsets.ISO_8859_1));
         this.prefix = prefix;
         this.keys = List.of(prefix + ":fence", prefix + ":leases");
         this.description = description;
@@ -49,28 +52,29 @@ final class ScriptProtocol {
         for (int i = 0; i < commandArgs.size(); i++) {
             args[i + 2] = commandArgs.get(i);
         }
-        return command.reader().apply(arguments, new Reply(command.name(), evaluate(command.name(), args)));
+        return command.reader().apply(arguments, new Reply(command.name(), evaluate(command, args)));
     }
 
-    private List<?> evaluate(String command, Object[] args) {
+    private List<?> evaluate(Command<?, ?> command, Object[] args) {
+        RScript through = command.bytes() ? bytesScript : script;
         try {
-            return evalSha(args);
+            return evalSha(through, args);
         } catch (RuntimeException e) {
             if (String.valueOf(e.getMessage()).contains("NOSCRIPT")) {
                 // Redis restarted or flushed its scripts: load again and retry once.
                 try {
                     sha = load();
-                    return evalSha(args);
+                    return evalSha(through, args);
                 } catch (RuntimeException again) {
-                    throw failure(command, again);
+                    throw failure(command.name(), again);
                 }
             }
-            throw failure(command, e);
+            throw failure(command.name(), e);
         }
     }
 
-    private List<?> evalSha(Object[] args) {
-        Object reply = script.evalSha(RScript.Mode.READ_WRITE, sha, RScript.ReturnType.LIST, keys, args);
+    private List<?> evalSha(RScript through, Object[] args) {
+        Object reply = through.evalSha(RScript.Mode.READ_WRITE, sha, RScript.ReturnType.LIST, keys, args);
         return reply instanceof List<?> list ? list : List.of(reply);
     }
 

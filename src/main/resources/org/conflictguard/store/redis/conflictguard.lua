@@ -10,11 +10,26 @@
 -- (a rule, not a choice: a script may only touch keys of one slot).
 --   <P>:fence            counter; INCR hands out fencing tokens (starts at Redis time x 1024)
 --   <P>:leases           sorted set token -> lease end, for sweeps
---   <P>:locked:<Entity>  set of claimed ids (for people: SMEMBERS shows what is claimed)
---   <P>:owner:<Entity>   hash id -> token of the claim holding the row
---   <P>:claim:<token>    hash op, label, user, since, lease (ms, Redis clock), rows (msgpack)
+--   <P>:locked:<Entity>  set of marked ids (for people: SMEMBERS shows what is claimed, subtree
+--                        roots included)
+--   <P>:owner:<Entity>   hash id -> token of the claim that marked the row (alone or with its subtree)
+--   <P>:subtree:<Entity> hash id -> token of the claim that marked the row with its subtree
+--   <P>:intent:<Entity>:<id>  set of the tokens of the claims that hold something strictly
+--                        below the row: they put an intention on it
+--   <P>:claim:<token>    hash op, label, user, since, lease (ms, Redis clock), and msgpack lists:
+--                        marks (entity, {ids alone}, {ids with subtree}, ...) and intentions
+--                        (entity, {ids}, ...)
 --   <P>:op:<operation>   set of the tokens of the operation's claims, live or lapsed until swept
--- A row is held when its owner token names a claim whose lease is after now.
+-- A mark or intention counts while its token names a claim whose lease is after now. A row's
+-- mark is a subtree mark when the subtree hash names the same token as the owner hash.
+--
+-- Channel <P>:changes (a channel, not a key) tells every node what changed: "G <token>" a claim
+-- was granted, "E <token>" a claim ended (released, force-released, swept). Nodes publish
+-- "P <text>" there themselves to check that their subscription works.
+--
+-- A claim conflicts with another live claim when: one of its marks is on a row the other
+-- marked; one of its subtree marks is on a row the other has an intention on; or one of the rows
+-- it puts intentions on (the ancestors of its marks) carries the other's subtree mark.
 --
 -- Replies are arrays. Numbers (tokens, times in ms, counts) are integers; ids, names, labels and
 -- statuses are strings. Each command below states its reply.
@@ -73,16 +88,40 @@ local function each_group(args, from, fn)
   end
 end
 
--- Looks up the owner token of ids[first..last] in chunks; calls fn(id, token) for each.
-local function each_owner(entity, ids, first, last, fn)
-  local owners = P .. ':owner:' .. entity
+-- Calls fn(key, ids, first, last) over ids[first..last] in chunks, for commands that take many keys.
+local function chunks(first, last, fn)
   for s = first, last, CHUNK do
-    local e = math.min(s + CHUNK - 1, last)
-    local tokens = redis.call('HMGET', owners, unpack(ids, s, e))
-    for k = 1, e - s + 1 do
-      fn(ids[s + k - 1], tokens[k])
-    end
+    fn(s, math.min(s + CHUNK - 1, last))
   end
+end
+
+-- The values of hash fields ids[first..last], in order (false where absent).
+local function hvalues(key, ids, first, last)
+  local out = {}
+  chunks(first, last, function(s, e)
+    local got = redis.call('HMGET', key, unpack(ids, s, e))
+    for k = 1, #got do out[#out + 1] = got[k] end
+  end)
+  return out
+end
+
+-- The scope of the mark the claim with this token holds on a row of entity.
+local function scope_of(entity, id, token)
+  if redis.call('HGET', P .. ':subtree:' .. entity, id) == token then return 'SUBTREE' end
+  return 'ROW'
+end
+
+-- Appends (entity, id, token, scope) to found and the token to holders.
+local function add_found(found, holders, entity, id, token, scope)
+  found[#found + 1] = entity
+  found[#found + 1] = id
+  found[#found + 1] = tonumber(token)
+  found[#found + 1] = scope
+  holders[#holders + 1] = token
+end
+
+local function intent_key(entity, id)
+  return P .. ':intent:' .. entity .. ':' .. id
 end
 
 -- Appends a holder record (token, op, label, user, since, lease) for each distinct token.
@@ -102,61 +141,80 @@ local function append_holders(out, tokens)
   end
 end
 
--- Appends "held rows" to out: n, then found (entity, id, token for each of the n rows), then a
--- holder record per distinct token. Returns out.
+-- Appends "held rows" to out: n, then found (entity, id, token, scope for each of the n rows),
+-- then a holder record per distinct token. Returns out.
 local function append_held(out, found, tokens)
-  out[#out + 1] = #found / 3
+  out[#out + 1] = #found / 4
   for k = 1, #found do out[#out + 1] = found[k] end
   append_holders(out, tokens)
   return out
 end
 
--- The rows in the groups at ARGV[from..] held by a live claim, appended to out as held rows.
-local function held_rows(from, live, out)
-  local found, holders = {}, {}
+-- The live marks on the rows of the groups at ARGV[from..], found as (entity, id, token, scope).
+local function marks_on(from, live, found, holders)
   each_group(ARGV, from, function(entity, ids, first, last)
-    each_owner(entity, ids, first, last, function(id, t)
+    local owners = hvalues(P .. ':owner:' .. entity, ids, first, last)
+    for k = 1, #owners do
+      local t = owners[k]
       if t and live(t) then
-        found[#found + 1] = entity
-        found[#found + 1] = id
-        found[#found + 1] = tonumber(t)
-        holders[#holders + 1] = t
+        local id = ids[first + k - 1]
+        add_found(found, holders, entity, id, t, scope_of(entity, id, t))
       end
-    end)
+    end
   end)
-  return append_held(out, found, holders)
 end
 
--- Removes the rows the claim still holds and the claim itself. Returns rows removed.
-local function drop_claim(token, op, packed)
-  local released = 0
+-- Removes the token from the intention sets of the rows of the packed groups.
+local function drop_intents(token, packed)
   local index = packed and cmsgpack.unpack(packed) or {}
   for g = 1, #index, 2 do
     local entity, ids = index[g], index[g + 1]
-    local mine = {}
-    each_owner(entity, ids, 1, #ids, function(id, t)
-      if t == token then mine[#mine + 1] = id end
-    end)
-    for s = 1, #mine, CHUNK do
-      local e = math.min(s + CHUNK - 1, #mine)
+    for k = 1, #ids do
+      redis.call('SREM', intent_key(entity, ids[k]), token)
+    end
+  end
+end
+
+-- Removes the marks the claim still holds, its intentions and the claim itself. Returns marks removed.
+local function drop_claim(token, op)
+  local h = redis.call('HMGET', claim_key(token), 'marks', 'intents')
+  local released = 0
+  local index = h[1] and cmsgpack.unpack(h[1]) or {}
+  for g = 1, #index, 3 do
+    local entity, ids = index[g], index[g + 1]
+    for _, id in ipairs(index[g + 2]) do ids[#ids + 1] = id end
+    local owners = hvalues(P .. ':owner:' .. entity, ids, 1, #ids)
+    local subtrees = hvalues(P .. ':subtree:' .. entity, ids, 1, #ids)
+    local mine, mine_subtrees = {}, {}
+    for k = 1, #ids do
+      if owners[k] == token then mine[#mine + 1] = ids[k] end
+      if subtrees[k] == token then mine_subtrees[#mine_subtrees + 1] = ids[k] end
+    end
+    chunks(1, #mine, function(s, e)
       redis.call('HDEL', P .. ':owner:' .. entity, unpack(mine, s, e))
       redis.call('SREM', P .. ':locked:' .. entity, unpack(mine, s, e))
-    end
+    end)
+    chunks(1, #mine_subtrees, function(s, e)
+      redis.call('HDEL', P .. ':subtree:' .. entity, unpack(mine_subtrees, s, e))
+    end)
     released = released + #mine
   end
+  drop_intents(token, h[2])
   redis.call('DEL', claim_key(token))
   redis.call('ZREM', LEASES, token)
   redis.call('SREM', op_key(op), token)
-  -- Wakes claims waiting for rows (a channel, not a key).
-  redis.call('PUBLISH', P .. ':released', token)
+  -- Tells views, and wakes claims waiting for rows.
+  redis.call('PUBLISH', P .. ':changes', 'E ' .. token)
   return released
 end
 
 local commands = {}
 
--- claim op leaseMs label user groups...
+-- claim op leaseMs label user groups markGroups... intentGroups...
+--   markGroups: entity, nRow, rowIds..., nSubtree, subtreeIds... (ids sorted, each row once)
+--   intentGroups: entity, n, ids... (the ancestors of the marks)
 --   -> {'CLAIMED', token, since, lease}
---    | {'CONFLICT', n, (entity, id, token) * n, (token, op, label, user, since, lease) * holders}
+--    | {'CONFLICT', n, (entity, id, token, scope) * n, (token, op, label, user, since, lease) * holders}
 --    | {'BUSY'} when the operation already holds a live claim
 commands.claim = function()
   local op, lease_ms, label, user = ARGV[3], tonumber(ARGV[4]), ARGV[5], ARGV[6]
@@ -165,37 +223,97 @@ commands.claim = function()
   if live_claim_of(op, live) then
     return {'BUSY'}
   end
-  -- Check every row before writing anything.
-  local held = held_rows(7, live, {'CONFLICT'})
-  if held[2] ~= 0 then
-    return held
+  -- Read the groups: marks {entity, rowFirst, rowLast, subFirst, subLast}, intents {entity, first, last}.
+  local marks, intents = {}, {}
+  local i = 8
+  for g = 1, tonumber(ARGV[7]) do
+    local entity, nr = ARGV[i], tonumber(ARGV[i + 1])
+    local ns = tonumber(ARGV[i + 2 + nr])
+    marks[#marks + 1] = {entity, i + 2, i + 1 + nr, i + 3 + nr, i + 2 + nr + ns}
+    i = i + 3 + nr + ns
+  end
+  each_group(ARGV, i, function(entity, ids, first, last)
+    intents[#intents + 1] = {entity, first, last}
+  end)
+  -- Check everything before writing anything.
+  local found, holders = {}, {}
+  for _, m in ipairs(marks) do
+    local entity = m[1]
+    for _, range in ipairs({{m[2], m[3]}, {m[4], m[5]}}) do
+      local owners = hvalues(P .. ':owner:' .. entity, ARGV, range[1], range[2])
+      for k = 1, #owners do
+        local t = owners[k]
+        if t and live(t) then
+          local id = ARGV[range[1] + k - 1]
+          add_found(found, holders, entity, id, t, scope_of(entity, id, t))
+        end
+      end
+    end
+    -- One live claim below a subtree root is enough to refuse; the client names the rows.
+    for k = m[4], m[5] do
+      for _, t in ipairs(redis.call('SMEMBERS', intent_key(entity, ARGV[k]))) do
+        if live(t) then
+          add_found(found, holders, entity, ARGV[k], t, 'SUBTREE')
+          break
+        end
+      end
+    end
+  end
+  for _, a in ipairs(intents) do
+    local above = hvalues(P .. ':subtree:' .. a[1], ARGV, a[2], a[3])
+    for k = 1, #above do
+      local t = above[k]
+      if t and live(t) then add_found(found, holders, a[1], ARGV[a[2] + k - 1], t, 'SUBTREE') end
+    end
+  end
+  if #found > 0 then
+    return append_held({'CONFLICT'}, found, holders)
   end
   -- A counter lost with a restart starts again above every token handed out before it
   -- (Redis time x 1024), so tokens keep growing even on a Redis that keeps nothing on disk.
   redis.call('SET', FENCE, digits(now * 1024), 'NX')
   local token = digits(redis.call('INCR', FENCE))
   local lease = now + lease_ms
-  local index = {}
-  each_group(ARGV, 7, function(entity, ids, first, last)
-    local owned = {}
-    for s = first, last, CHUNK do
-      local e = math.min(s + CHUNK - 1, last)
-      redis.call('SADD', P .. ':locked:' .. entity, unpack(ids, s, e))
-      local pairs_ = {}
-      for k = s, e do
-        pairs_[#pairs_ + 1] = ids[k]
-        pairs_[#pairs_ + 1] = token
-        owned[#owned + 1] = ids[k]
-      end
-      redis.call('HSET', P .. ':owner:' .. entity, unpack(pairs_))
+  local mark_index, intent_index = {}, {}
+  for _, m in ipairs(marks) do
+    local entity, alone, subtrees = m[1], {}, {}
+    for _, range in ipairs({{m[2], m[3]}, {m[4], m[5]}}) do
+      local owned = range[1] == m[4] and subtrees or alone
+      chunks(range[1], range[2], function(s, e)
+        redis.call('SADD', P .. ':locked:' .. entity, unpack(ARGV, s, e))
+        local pairs_ = {}
+        for k = s, e do
+          pairs_[#pairs_ + 1] = ARGV[k]
+          pairs_[#pairs_ + 1] = token
+          owned[#owned + 1] = ARGV[k]
+        end
+        redis.call('HSET', P .. ':owner:' .. entity, unpack(pairs_))
+        if range[1] == m[4] then
+          redis.call('HSET', P .. ':subtree:' .. entity, unpack(pairs_))
+        else
+          -- A row mark over a lapsed subtree mark: the row is no subtree root any more.
+          redis.call('HDEL', P .. ':subtree:' .. entity, unpack(ARGV, s, e))
+        end
+      end)
     end
-    index[#index + 1] = entity
-    index[#index + 1] = owned
-  end)
-  redis.call('HSET', claim_key(token), 'op', op, 'label', label, 'user', user,
-    'since', digits(now), 'lease', digits(lease), 'rows', cmsgpack.pack(index))
+    mark_index[#mark_index + 1] = entity
+    mark_index[#mark_index + 1] = alone
+    mark_index[#mark_index + 1] = subtrees
+  end
+  for _, a in ipairs(intents) do
+    local ids = {}
+    for k = a[2], a[3] do
+      redis.call('SADD', intent_key(a[1], ARGV[k]), token)
+      ids[#ids + 1] = ARGV[k]
+    end
+    intent_index[#intent_index + 1] = a[1]
+    intent_index[#intent_index + 1] = ids
+  end
+  redis.call('HSET', claim_key(token), 'op', op, 'label', label, 'user', user, 'since', digits(now),
+    'lease', digits(lease), 'marks', cmsgpack.pack(mark_index), 'intents', cmsgpack.pack(intent_index))
   redis.call('SADD', op_key(op), token)
   redis.call('ZADD', LEASES, digits(lease), token)
+  redis.call('PUBLISH', P .. ':changes', 'G ' .. token)
   return {'CLAIMED', tonumber(token), now, lease}
 end
 
@@ -220,69 +338,95 @@ commands.holds = function()
   return {0}
 end
 
--- release op token -> {rows removed} (0 for a claim that is not this operation's)
+-- release op token -> {marks removed} (0 for a claim that is not this operation's)
 commands.release = function()
   local op, token = ARGV[3], ARGV[4]
-  local h = redis.call('HMGET', claim_key(token), 'op', 'rows')
-  if h[1] ~= op then return {0} end
-  return {drop_claim(token, op, h[2])}
+  if redis.call('HGET', claim_key(token), 'op') ~= op then return {0} end
+  return {drop_claim(token, op)}
 end
 
--- force op -> {rows removed}, over every claim of the operation, live or lapsed
+-- force op -> {marks removed}, over every claim of the operation, live or lapsed
 commands.force = function()
   local op = ARGV[3]
   local released = 0
   for _, token in ipairs(redis.call('SMEMBERS', op_key(op))) do
-    released = released + drop_claim(token, op, redis.call('HGET', claim_key(token), 'rows'))
+    released = released + drop_claim(token, op)
   end
   return {released}
 end
 
--- inspect groups... -> {n, (entity, id, token) * n, holders...}
-commands.inspect = function()
-  return held_rows(3, liveness(now_ms()), {})
+-- marks groups... -> {n, (entity, id, token, scope) * n, holders...}: the live marks on these rows
+commands.marks = function()
+  local found, holders = {}, {}
+  marks_on(3, liveness(now_ms()), found, holders)
+  return append_held({}, found, holders)
 end
 
--- ids entity limit -> {n, id...}: the members of <P>:locked:<entity> (every live claim's ids, and
--- lapsed ones not swept yet), or {-1} when there are more than limit
-commands.ids = function()
-  local key = P .. ':locked:' .. ARGV[3]
-  if redis.call('SCARD', key) > tonumber(ARGV[4]) then return {-1} end
-  local out = redis.call('SMEMBERS', key)
-  table.insert(out, 1, #out)
+-- below groups... -> {n, (entity, id, token, 'SUBTREE') * n, holders...}: for each row, the live
+-- claims that hold something strictly below it
+commands.below = function()
+  local live = liveness(now_ms())
+  local found, holders = {}, {}
+  each_group(ARGV, 3, function(entity, ids, first, last)
+    for k = first, last do
+      for _, t in ipairs(redis.call('SMEMBERS', intent_key(entity, ids[k]))) do
+        if live(t) then add_found(found, holders, entity, ids[k], t, 'SUBTREE') end
+      end
+    end
+  end)
+  return append_held({}, found, holders)
+end
+
+-- claims_of op -> same shape as marks, over the marks the operation's live claim holds
+commands.claims_of = function()
+  local token = live_claim_of(ARGV[3], liveness(now_ms()))
+  if not token then return {0} end
+  local index = cmsgpack.unpack(redis.call('HGET', claim_key(token), 'marks'))
+  local found, holders = {}, {}
+  for g = 1, #index, 3 do
+    local entity = index[g]
+    for s, scope in ipairs({'ROW', 'SUBTREE'}) do
+      local ids = index[g + s]
+      local owners = hvalues(P .. ':owner:' .. entity, ids, 1, #ids)
+      for k = 1, #ids do
+        if owners[k] == token then add_found(found, holders, entity, ids[k], token, scope) end
+      end
+    end
+  end
+  return append_held({}, found, holders)
+end
+
+-- tokens -> {token...}: every claim kept (live, or lapsed and not swept), in token order
+commands.tokens = function()
+  local out = {}
+  for _, token in ipairs(redis.call('ZRANGE', LEASES, 0, -1)) do out[#out + 1] = tonumber(token) end
   return out
 end
 
--- claims_of op -> same shape as inspect, over the rows the operation's live claim holds
-commands.claims_of = function()
-  local now = now_ms()
-  local token = live_claim_of(ARGV[3], liveness(now))
-  if not token then return {0} end
-  local index = cmsgpack.unpack(redis.call('HGET', claim_key(token), 'rows'))
-  local found = {}
-  for g = 1, #index, 2 do
-    local entity, ids = index[g], index[g + 1]
-    each_owner(entity, ids, 1, #ids, function(id, t)
-      if t == token then
-        found[#found + 1] = entity
-        found[#found + 1] = id
-        found[#found + 1] = tonumber(token)
-      end
-    end)
+-- records token... -> {token, marks, ...} for each claim still kept, in the order asked; marks as
+--   stored (msgpack: entity, {ids alone}, {ids with subtree}, ...), read and decoded by the caller
+commands.records = function()
+  local out = {}
+  for i = 3, #ARGV do
+    local marks = redis.call('HGET', claim_key(ARGV[i]), 'marks')
+    if marks then
+      out[#out + 1] = tonumber(ARGV[i])
+      out[#out + 1] = marks
+    end
   end
-  return append_held({}, found, #found > 0 and {token} or {})
+  return out
 end
 
--- sweep limit -> {claims removed, rows removed, 1 if more lapsed claims remain else 0}
+-- sweep limit -> {claims removed, marks removed, 1 if more lapsed claims remain else 0}
 commands.sweep = function()
   local limit = tonumber(ARGV[3])
   local lapsed = redis.call('ZRANGEBYSCORE', LEASES, '-inf', digits(now_ms()), 'LIMIT', 0, limit + 1)
   local claims, rows = 0, 0
   for k = 1, math.min(#lapsed, limit) do
     local token = lapsed[k]
-    local h = redis.call('HMGET', claim_key(token), 'op', 'rows')
-    if h[1] then
-      rows = rows + drop_claim(token, h[1], h[2])
+    local op = redis.call('HGET', claim_key(token), 'op')
+    if op then
+      rows = rows + drop_claim(token, op)
     else
       redis.call('ZREM', LEASES, token)
     end

@@ -1,5 +1,6 @@
 package org.conflictguard.store.jpa;
 
+import java.util.List;
 import org.conflictguard.contract.ClaimStoreContractTest;
 import org.conflictguard.spi.ClaimStore;
 import org.conflictguard.support.TestDatabase;
@@ -28,18 +29,22 @@ abstract class DatabaseClaimStoreTest extends ClaimStoreContractTest {
 
     @Override
     protected long leftovers(String namespace) {
-        return database().count("SELECT COUNT(*) FROM cg_object_lock WHERE namespace = ?", namespace);
+        return database().count("SELECT COUNT(*) FROM cg_object_lock WHERE namespace = ?", namespace)
+                + database().count("SELECT COUNT(*) FROM cg_intent WHERE namespace = ?", namespace);
     }
 
     @Override
     protected String snapshot(String namespace) {
         return database().dump("SELECT * FROM cg_object_lock WHERE namespace = ? ORDER BY model_name, object_id",
-                namespace);
+                namespace) + database().dump("SELECT * FROM cg_intent WHERE namespace = ? ORDER BY model_name,"
+                + " object_id, token", namespace);
     }
 
     @Override
     protected void dropNamespace(String namespace) {
-        database().execute("DELETE FROM cg_object_lock WHERE namespace = '" + namespace + "'");
+        for (String table : List.of("cg_object_lock", "cg_intent", "cg_namespace")) {
+            database().execute("DELETE FROM " + table + " WHERE namespace = '" + namespace + "'");
+        }
     }
 
     @AfterAll

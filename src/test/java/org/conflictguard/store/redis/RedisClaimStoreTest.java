@@ -70,13 +70,13 @@ class RedisClaimStoreTest extends ClaimStoreContractTest {
 
     @Test
     void guardsAndStoresClosedOverASharedClientLeaveNoReleaseListenerBehind() throws Exception {
-        // Regression: 200 guards built and closed over one client left 200 listeners on the release topic.
+        // Regression: 200 guards built and closed over one client left 200 listeners on the change topic.
         RedissonClient client = TestRedis.client();
         // A namespace per guard and per store: Redisson can take seconds to subscribe again to a channel
         // it has just left.
         for (int i = 0; i < 200; i++) {
-            RTopic guardsTopic = client.getTopic("{" + namespace + "-g" + i + "}:released", StringCodec.INSTANCE);
-            RTopic storesTopic = client.getTopic("{" + namespace + "-s" + i + "}:released", StringCodec.INSTANCE);
+            RTopic guardsTopic = client.getTopic("{" + namespace + "-g" + i + "}:changes", StringCodec.INSTANCE);
+            RTopic storesTopic = client.getTopic("{" + namespace + "-s" + i + "}:changes", StringCodec.INSTANCE);
             // As the CDI producer builds it: the application's RedissonClient bean, a store the guard makes.
             try (ConflictGuard viaBean = Bootstrap.start(new Bootstrap.Inputs(Map.of(ConfigKeys.NAMESPACE,
                     namespace + "-g" + i), null, null, null, null, List.of(), List.of(), () -> client))) {

@@ -68,7 +68,9 @@ public class BoardResource {
         projects.forEach(p -> rows.add(Row.of("Project", p.getId())));
         milestones.forEach(m -> rows.add(Row.of("Milestone", m.getId())));
         tasks.forEach(t -> rows.add(Row.of("Task", t.getId())));
-        Map<Row, Holder> claims = guard.inspect(rows);
+        // A row inside a claimed tree is reported with the tree's holder (and the tree's root as within()).
+        Map<Row, Holder> claims = new java.util.HashMap<>();
+        guard.inspect(rows).forEach((row, claim) -> claims.put(row, claim.holder()));
 
         List<Map<String, Object>> projectJson = new ArrayList<>();
         for (Project p : projects) {
@@ -113,8 +115,8 @@ public class BoardResource {
         em.createQuery("select t.id from Task t", Long.class).getResultList()
                 .forEach(id -> rows.add(Row.of("Task", id)));
         List<Map<String, Object>> claimed = new ArrayList<>();
-        guard.inspect(rows).forEach((row, holder) -> {
-            Map<String, Object> json = claim(holder);
+        guard.inspect(rows).forEach((row, held) -> {
+            Map<String, Object> json = claim(held.holder());
             json.put("entity", row.entity());
             json.put("id", row.id());
             claimed.add(json);

@@ -8,7 +8,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.conflictguard.ConflictGuard;
-import org.conflictguard.Holder;
+import org.conflictguard.RowClaim;
+import org.conflictguard.Scope;
 import org.conflictguard.Row;
 import org.junit.jupiter.api.Test;
 
@@ -41,9 +42,14 @@ class KilledServerIT {
         try (ConflictGuard observer = ConflictGuard.builder()
                 .setting("conflictguard.redis.address", env.get("CONFLICTGUARD_REDIS_ADDRESS"))
                 .setting("conflictguard.namespace", env.get("CONFLICTGUARD_NAMESPACE")).build()) {
-            Map<Row, Holder> held = observer.inspect(rows);
-            assertThat(held).as("the dead server's claims outlive it until their lease").hasSameSizeAs(rows);
-            Instant leaseEnd = held.values().iterator().next().leaseUntil();
+            // The server claimed the project with its subtree: one mark, on the project (this observer, which
+            // knows no tree, sees the root; the server's own page marks every row of the tree).
+            Map<Row, RowClaim> held = observer.inspect(rows);
+            assertThat(held).as("the dead server's claim outlives it until its lease").hasSize(1);
+            RowClaim tree = held.values().iterator().next();
+            assertThat(tree.row().entity()).isEqualTo("Project");
+            assertThat(tree.scope()).isEqualTo(Scope.SUBTREE);
+            Instant leaseEnd = tree.holder().leaseUntil();
             await("the lease of the dead server's claim ending").atMost(Duration.ofSeconds(15))
                     .until(() -> observer.inspect(rows).isEmpty());
             assertThat(Instant.now()).isAfterOrEqualTo(leaseEnd);

@@ -1,0 +1,32 @@
+package org.conflictguard.reliability;
+
+import java.time.Duration;
+import org.conflictguard.spi.ClaimStore;
+import org.conflictguard.store.jpa.JpaClaimStore;
+import org.conflictguard.support.TestDatabase;
+
+/** Grants pushed by PostgreSQL ({@code NOTIFY} in the claim's own statement): they arrive within milliseconds. */
+class PostgresFreshnessTest extends FreshnessTest {
+
+    private TestDatabase claims;
+
+    @Override
+    protected ClaimStore newStore(String namespace) {
+        if (claims == null) {
+            claims = TestDatabase.create(TestDatabase.Kind.POSTGRESQL);
+        }
+        return JpaClaimStore.create(claims.emf(), namespace);
+    }
+
+    @Override
+    protected void closeStores() {
+        if (claims != null) {
+            claims.close();
+        }
+    }
+
+    @Override
+    protected Duration bound() {
+        return Duration.ofMillis(50);
+    }
+}
