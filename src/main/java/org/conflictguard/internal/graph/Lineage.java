@@ -16,9 +16,11 @@ import org.conflictguard.Row;
  * its entity) and, by walking them, its ancestors, with cycles ended. Parents come from batched
  * queries (one per edge per {@value #CHUNK} rows, never one per row). Claims always ask the
  * database, so the intentions they write follow the tree as it is. Write checks may answer from a
- * cache, filled by those queries and by the entities the application loads: an entry is replaced
- * as soon as this JVM sees its row move, and is not used once it is older than {@link #MAX_AGE}
- * (a move on another node reaches this cache no later than that). The cache holds at most
+ * cache, filled by those queries and by this JVM's own moves: an entry is replaced as soon as this
+ * JVM sees its row move, and is not used once it is older than {@link #MAX_AGE} (a move on another
+ * node reaches this cache no later than that). What the application loads is kept beside it, to
+ * tell whether an update moves a row, but never counts as fresh: it may come from a provider's
+ * shared cache. The cache holds at most
  * {@value #CAPACITY} rows, least recently used first out. Not API. Thread-safe.
  */
 public final class Lineage {
@@ -28,8 +30,12 @@ public final class Lineage {
     /** How long a cached entry answers write checks. */
     public static final java.time.Duration MAX_AGE = java.time.Duration.ofSeconds(1);
 
-    /** A row's parents and when (System.nanoTime) they were read. */
-    private record Entry(List<Row> parents, long readAt) {
+    /**
+     * A row's parents and when (System.nanoTime) they were read from the database or written by
+     * this JVM; and its parents as the application last loaded them (which may come from a cache
+     * of the provider's, and so never count as fresh), for telling whether an update moves it.
+     */
+    private record Entry(List<Row> parents, long readAt, List<Row> loaded) {
     }
 
     private final EntityModel model;
@@ -77,7 +83,10 @@ public final class Lineage {
         for (Map.Entry<String, List<Row>> group : missing.entrySet()) {
             Map<Row, List<Row>> looked = lookUp(group.getKey(), group.getValue(), onQuery);
             synchronized (parents) {
-                looked.forEach((row, rowParents) -> parents.put(row, new Entry(rowParents, now)));
+                looked.forEach((row, rowParents) -> {
+                    Entry before = parents.get(row);
+                    parents.put(row, new Entry(rowParents, now, before == null ? rowParents : before.loaded()));
+                });
             }
             found.putAll(looked);
         }
@@ -195,14 +204,32 @@ public final class Lineage {
     public List<Row> cachedParents(Row row) {
         synchronized (parents) {
             Entry entry = parents.get(row);
-            return entry == null ? null : entry.parents();
+            return entry == null ? null : entry.loaded();
         }
     }
 
-    /** Records a row's parents as the application loaded or wrote them. */
+    /** Records a row's parents as this JVM wrote them (a move it checked): fresh. */
     public void record(Row row, List<Row> rowParents) {
         synchronized (parents) {
-            parents.put(row, new Entry(List.copyOf(rowParents), System.nanoTime()));
+            List<Row> copy = List.copyOf(rowParents);
+            parents.put(row, new Entry(copy, System.nanoTime(), copy));
+        }
+    }
+
+    /**
+     * Records a row's parents as the application loaded them, to tell later whether an update
+     * moves the row. Loaded state may come from the provider's shared cache (EclipseLink keeps one
+     * by default), which a move made elsewhere does not reach, so it never makes the ancestry
+     * the write checks use any younger: a row known only from loading is read from the database
+     * when a check first needs its ancestors.
+     */
+    public void recordLoaded(Row row, List<Row> rowParents) {
+        List<Row> copy = List.copyOf(rowParents);
+        synchronized (parents) {
+            Entry entry = parents.get(row);
+            long stale = System.nanoTime() - MAX_AGE.toNanos() - 1;
+            parents.put(row, entry == null ? new Entry(copy, stale, copy) : new Entry(entry.parents(), entry.readAt(),
+                    copy));
         }
     }
 

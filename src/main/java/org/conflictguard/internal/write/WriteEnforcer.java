@@ -54,7 +54,7 @@ public final class WriteEnforcer {
         if (entityName != null && model.hasParents(entityName)) {
             List<Row> parents = model.parentsOf(entity);
             if (parents != null) {
-                lineage.record(model.rowOf(entity), parents);
+                lineage.recordLoaded(model.rowOf(entity), parents);
             }
         }
     }
