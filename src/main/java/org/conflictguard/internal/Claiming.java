@@ -2,9 +2,10 @@ package org.conflictguard.internal;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.function.LongConsumer;
+import java.util.function.BiConsumer;
 import org.conflictguard.ClaimRequest;
 import org.conflictguard.ClaimResult;
+import org.conflictguard.Mark;
 import org.conflictguard.RowClaim;
 import org.conflictguard.internal.graph.ClaimPlanner;
 import org.conflictguard.spi.ClaimSpec;
@@ -28,11 +29,11 @@ final class Claiming {
     private final ClaimWaiter waiter;
     private final LeaseKeeper leases;
     private final Events events;
-    private final LongConsumer granted;
+    private final BiConsumer<Long, List<Mark>> granted;
 
-    /** @param granted told the token of every claim granted, before it is returned */
+    /** @param granted told the token and marks of every claim granted, before it is returned */
     Claiming(Object owner, ClaimStore store, Duration defaultLease, ClaimRows rows, LeaseKeeper leases,
-            Events events, LongConsumer granted) {
+            Events events, BiConsumer<Long, List<Mark>> granted) {
         this.owner = owner;
         this.store = store;
         this.defaultLease = defaultLease;
@@ -59,7 +60,7 @@ final class Claiming {
         for (int attempt = 1; ; attempt++) {
             ClaimWaiter.Attempt tried = waiter.claim(spec, request.waitUpTo());
             if (tried.outcome().isGranted()) {
-                granted.accept(tried.outcome().token());
+                granted.accept(tried.outcome().token(), plan.marks());
                 DefaultClaim claim = new DefaultClaim(owner, store, events, request, plan.marks(), tried.outcome(),
                         lease, tried.sentNanos(), rows::ancestorsOf);
                 leases.keep(claim);

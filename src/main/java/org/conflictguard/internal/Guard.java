@@ -47,7 +47,7 @@ final class Guard extends GuardBase {
         Events events = new Events(listeners);
         this.view = new ClaimView(store, graph == null ? 0 : settings.viewMaxMarks(), settings.viewPollInterval(),
                 (local, why) -> events.writeChecks(local, why, description));
-        this.claiming = new Claiming(this, store, settings.lease(), rows, leases, events, view::granted);
+        this.claiming = new Claiming(this, store, settings.lease(), rows, leases, events, view::grantedHere);
         this.writeChecks = graph == null ? () -> { } : WriteChecks.register(
                 new WriteEnforcer(rows.lineage(), store, view, BoundClaims.of(this)), graph.model().checkedClasses());
         view.start();

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -37,7 +38,8 @@ import org.conflictguard.spi.ClaimWatcher;
  *       again after it resumed, checks ask the store.
  *   <li>Where it cannot, a check first compares the view with the store's tokens when the last
  *       comparison is older than the poll interval.
- *   <li>Claims granted by this node are announced to its view directly, before the claim returns.
+ *   <li>Claims granted by this node are kept by its view directly, from the marks the node
+ *       asked for, before the claim returns.
  * </ul>
  *
  * <p>Memory is bounded: at most {@code maxMarks} marks are kept; the entities of a claim that
@@ -201,6 +203,24 @@ public final class ClaimView implements ClaimWatcher, AutoCloseable {
         }
     }
 
+    /**
+     * A claim this node was just granted, before it is returned: its marks are known here, so the
+     * view keeps them at once, with no store call (its announcement, where the store pushes one,
+     * then finds it known).
+     */
+    public void grantedHere(long token, List<Mark> marks) {
+        if (!active || closed) {
+            return;
+        }
+        synchronized (lock) {
+            if (claims.containsKey(token)) {
+                return;
+            }
+            ClaimRecord record = ClaimRecord.of(token, marks);
+            add(markCount + marks.size() <= maxMarks ? record : ClaimRecord.tooLarge(token, record.entities()));
+        }
+    }
+
     @Override
     public void ended(long token) {
         if (!active || closed) {
@@ -296,15 +316,23 @@ public final class ClaimView implements ClaimWatcher, AutoCloseable {
         }
     }
 
-    /** Reads the claims the store keeps that the view does not know, and forgets those it no longer keeps. */
+    /**
+     * Reads the claims the store keeps that the view does not know, and forgets those it no longer
+     * keeps. Only claims the view knew before it asked can be gone: one granted meanwhile (on this
+     * node, or announced) is missing from the answer without having ended.
+     */
     private void reconcile() {
+        Set<Long> known;
+        synchronized (lock) {
+            known = new HashSet<>(claims.keySet());
+        }
         Set<Long> kept = store.claimTokens().orElseThrow();
         TreeSet<Long> fresh = new TreeSet<>(kept);
         List<Long> gone = new ArrayList<>();
         int budget;
         synchronized (lock) {
             fresh.removeAll(claims.keySet());
-            for (Long token : claims.keySet()) {
+            for (Long token : known) {
                 if (!kept.contains(token)) {
                     gone.add(token);
                 }

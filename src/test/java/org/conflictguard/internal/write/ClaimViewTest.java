@@ -119,7 +119,7 @@ public abstract class ClaimViewTest {
                     operations.put(outcome.token(), op);
                     if (here) {
                         // As the guard does for its own claims, before they are returned.
-                        view.granted(outcome.token());
+                        view.grantedHere(outcome.token(), marks);
                         assertSound("at once after a claim on the view's node (seed " + seed + ", step " + step + ")");
                     }
                 }
