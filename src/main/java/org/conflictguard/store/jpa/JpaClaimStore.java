@@ -85,9 +85,13 @@ public final class JpaClaimStore implements ClaimStore {
         return store;
     }
 
+    /** How long a claim keeps trying while it loses races to claims released before it can name them. */
+    private static final long RACES_BUDGET_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+
     /** @throws OperationInUseException if the operation already holds a live claim */
     @Override
     public ClaimOutcome claim(ClaimSpec spec) {
+        long started = System.nanoTime();
         for (int attempt = 1; ; attempt++) {
             ClaimAttempt result = transactions.run("claim", em -> {
                 ClaimAttempt tried = dialect.claim(em, table, spec);
@@ -104,7 +108,9 @@ public final class JpaClaimStore implements ClaimStore {
             if (!held.isEmpty()) {
                 return ClaimOutcome.refused(new ArrayList<>(held.values()));
             }
-            if (attempt == Transactions.ATTEMPTS) {
+            // Every lost race is another claim's grant, so trying again makes progress: give up only
+            // after the usual attempts and a time budget, when the rows keep changing hands.
+            if (attempt >= Transactions.ATTEMPTS && System.nanoTime() - started > RACES_BUDGET_NANOS) {
                 throw new StoreException("Database store (" + description + "): claim of " + spec.rows().size()
                         + " row(s) for operation '" + spec.operationId() + "' kept meeting concurrent claims; nothing"
                         + " was claimed, retry later", ((ClaimAttempt.RaceLost) result).cause());
