@@ -1,7 +1,10 @@
 -- ConflictGuard claim store for MariaDB (10.3+, for sequences).
 -- Times are epoch milliseconds by the database clock.
 -- utf8mb4_nopad_bin: ids compare exactly ('a', 'A' and 'a ' are different rows).
--- One row per mark: a row a claim holds alone (scope 'R') or with its subtree (scope 'S').
+-- One row per mark: a row a claim holds alone (scope 'R') or with its subtree (scope 'S'), in
+-- its mode (exclusive 'X' or shared 'S'). Shared claims of one row have a row each: the first at
+-- slot 0, those that joined it at their token, so that an exclusive claim and a first shared one
+-- meet on the primary key.
 CREATE TABLE cg_object_lock (
     namespace    VARCHAR(64)  NOT NULL,
     model_name   VARCHAR(100) NOT NULL,
@@ -13,7 +16,9 @@ CREATE TABLE cg_object_lock (
     created_at   BIGINT       NOT NULL,
     lease_until  BIGINT       NOT NULL,
     scope        CHAR(1)      NOT NULL,
-    CONSTRAINT cg_object_lock_pk PRIMARY KEY (namespace, model_name, object_id)
+    claim_mode   CHAR(1)      DEFAULT 'X' NOT NULL,
+    holder_slot  BIGINT       DEFAULT 0 NOT NULL,
+    CONSTRAINT cg_object_lock_pk PRIMARY KEY (namespace, model_name, object_id, holder_slot)
 ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_nopad_bin;
 CREATE INDEX cg_object_lock_operation ON cg_object_lock (namespace, operation_id);
 CREATE INDEX cg_object_lock_lease ON cg_object_lock (namespace, lease_until);
@@ -30,6 +35,7 @@ CREATE TABLE cg_intent (
     user_name    VARCHAR(200) NOT NULL,
     created_at   BIGINT       NOT NULL,
     lease_until  BIGINT       NOT NULL,
+    claim_mode   CHAR(1)      DEFAULT 'X' NOT NULL,
     CONSTRAINT cg_intent_pk PRIMARY KEY (namespace, model_name, object_id, token)
 ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_nopad_bin;
 CREATE INDEX cg_intent_operation ON cg_intent (namespace, operation_id, token);

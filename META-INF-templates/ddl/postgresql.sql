@@ -1,6 +1,9 @@
 -- ConflictGuard claim store for PostgreSQL (10+).
 -- Times are epoch milliseconds by the database clock.
--- One row per mark: a row a claim holds alone (scope 'R') or with its subtree (scope 'S').
+-- One row per mark: a row a claim holds alone (scope 'R') or with its subtree (scope 'S'), in
+-- its mode (exclusive 'X' or shared 'S'). Shared claims of one row have a row each: the first at
+-- slot 0, those that joined it at their token, so that an exclusive claim and a first shared one
+-- meet on the primary key.
 CREATE TABLE cg_object_lock (
     namespace    VARCHAR(64)  NOT NULL,
     model_name   VARCHAR(100) NOT NULL,
@@ -12,7 +15,9 @@ CREATE TABLE cg_object_lock (
     created_at   BIGINT       NOT NULL,
     lease_until  BIGINT       NOT NULL,
     scope        CHAR(1)      NOT NULL,
-    CONSTRAINT cg_object_lock_pk PRIMARY KEY (namespace, model_name, object_id)
+    claim_mode   CHAR(1)      DEFAULT 'X' NOT NULL,
+    holder_slot  BIGINT       DEFAULT 0 NOT NULL,
+    CONSTRAINT cg_object_lock_pk PRIMARY KEY (namespace, model_name, object_id, holder_slot)
 );
 CREATE INDEX cg_object_lock_operation ON cg_object_lock (namespace, operation_id);
 CREATE INDEX cg_object_lock_lease ON cg_object_lock (namespace, lease_until);
@@ -29,6 +34,7 @@ CREATE TABLE cg_intent (
     user_name    VARCHAR(200) NOT NULL,
     created_at   BIGINT       NOT NULL,
     lease_until  BIGINT       NOT NULL,
+    claim_mode   CHAR(1)      DEFAULT 'X' NOT NULL,
     CONSTRAINT cg_intent_pk PRIMARY KEY (namespace, model_name, object_id, token)
 );
 CREATE INDEX cg_intent_operation ON cg_intent (namespace, operation_id, token);

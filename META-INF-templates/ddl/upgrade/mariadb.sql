@@ -1,12 +1,13 @@
--- Upgrades a mariadb database set up with the claim store's first DDL (one row per claimed row)
--- to this version: marks carry a scope (a row alone, or with its subtree), intentions have a
--- table, claims in a hierarchy lock their namespace's row, and write checks find claims by token.
--- Run it with no claim live.
-ALTER TABLE cg_object_lock ADD COLUMN scope CHAR(1) NOT NULL DEFAULT 'R';
+-- Upgrades a mariadb database set up with an earlier DDL of the claim store to this version: marks
+-- carry a scope (a row alone, or with its subtree), intentions have a table, claims in a hierarchy
+-- lock their namespace's row, write checks find claims by token, and marks and intentions carry
+-- their claim's mode (shared rows have a row per claim, told apart by a slot in the primary key).
+-- Safe to run again. Run it with no claim live.
+ALTER TABLE cg_object_lock ADD COLUMN IF NOT EXISTS scope CHAR(1) NOT NULL DEFAULT 'R';
 -- Write checks on each node read which claims are kept (a claim's token) and their marks.
-CREATE INDEX cg_object_lock_token ON cg_object_lock (namespace, token);
+CREATE INDEX IF NOT EXISTS cg_object_lock_token ON cg_object_lock (namespace, token);
 -- One row per intention: a claim holds something below this row (one of its ancestors).
-CREATE TABLE cg_intent (
+CREATE TABLE IF NOT EXISTS cg_intent (
     namespace    VARCHAR(64)  NOT NULL,
     model_name   VARCHAR(100) NOT NULL,
     object_id    VARCHAR(255) NOT NULL,
@@ -18,11 +19,17 @@ CREATE TABLE cg_intent (
     lease_until  BIGINT       NOT NULL,
     CONSTRAINT cg_intent_pk PRIMARY KEY (namespace, model_name, object_id, token)
 ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_nopad_bin;
-CREATE INDEX cg_intent_operation ON cg_intent (namespace, operation_id, token);
-CREATE INDEX cg_intent_lease ON cg_intent (namespace, lease_until);
+CREATE INDEX IF NOT EXISTS cg_intent_operation ON cg_intent (namespace, operation_id, token);
+CREATE INDEX IF NOT EXISTS cg_intent_lease ON cg_intent (namespace, lease_until);
 -- One row per namespace, locked by claims that take part in a hierarchy, so that a subtree
 -- claim and a claim below it never pass each other's checks.
-CREATE TABLE cg_namespace (
+CREATE TABLE IF NOT EXISTS cg_namespace (
     namespace    VARCHAR(64)  NOT NULL,
     CONSTRAINT cg_namespace_pk PRIMARY KEY (namespace)
 ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_nopad_bin;
+-- Modes and slots (shared claims).
+ALTER TABLE cg_object_lock ADD COLUMN IF NOT EXISTS claim_mode CHAR(1) DEFAULT 'X' NOT NULL;
+ALTER TABLE cg_object_lock ADD COLUMN IF NOT EXISTS holder_slot BIGINT DEFAULT 0 NOT NULL;
+ALTER TABLE cg_object_lock DROP PRIMARY KEY,
+    ADD CONSTRAINT cg_object_lock_pk PRIMARY KEY (namespace, model_name, object_id, holder_slot);
+ALTER TABLE cg_intent ADD COLUMN IF NOT EXISTS claim_mode CHAR(1) DEFAULT 'X' NOT NULL;

@@ -1,11 +1,15 @@
 package org.conflictguard;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The handle of a granted claim. While it is open and reachable, ConflictGuard renews its
- * lease in the background; {@link #close()} (or {@link #release()}) ends it. Use it with
+ * lease in the background, unless the request asked for a fixed lease
+ * ({@link ClaimRequest.Builder#fixedLease(Duration)}); {@link #close()} (or {@link #release()})
+ * ends it, {@link #releaseKeeping(Duration)} ends it but keeps the rows a while longer. Use it with
  * try-with-resources:
  *
  * <pre>{@code
@@ -40,6 +44,9 @@ public interface Claim extends AutoCloseable {
     /** What the claim holds, sorted by row: each row alone, or with its subtree. */
     List<Mark> marks();
 
+    /** How the claim holds its rows: exclusive, or shared with other shared claims. */
+    ClaimMode mode();
+
     /** When the claim was made, by the store's clock. */
     Instant since();
 
@@ -61,13 +68,27 @@ public interface Claim extends AutoCloseable {
     boolean isLost();
 
     /**
-     * Extends the lease now, by the lease length the claim was made with.
+     * Extends the lease now, to the store's now plus the claim's lease length (the request's, or
+     * the last one given to {@link #renew(Duration)}).
      *
      * @return {@code true} if renewed; {@code false} if the claim was released or lost (a
      *     claim whose lease lapsed is lost even when nobody took its rows)
      * @throws StoreException if the store cannot be reached
      */
     boolean renew();
+
+    /**
+     * Extends (or shortens) the lease now, to the store's now plus {@code lease}, which becomes the
+     * claim's lease length: later renewals, in the background or by {@link #renew()}, use it.
+     *
+     * @param lease 1 ms to 30 days
+     * @return the new lease end by the store's clock; empty if the store found the claim no longer
+     *     held (its lease lapsed, or it was force-released): the claim is then lost
+     * @throws InvalidClaimException if {@code lease} is null or out of range; nothing changed
+     * @throws IllegalStateException if the claim was released or is known to be lost
+     * @throws StoreException if the store cannot be reached
+     */
+    Optional<Instant> renew(Duration lease);
 
     /**
      * Releases the claim: removes the rows this claim still holds and nothing of any other
@@ -77,6 +98,22 @@ public interface Claim extends AutoCloseable {
      * @throws StoreException if the store cannot be reached; the release may then be retried
      */
     ReleaseOutcome release();
+
+    /**
+     * Ends the operation's hold on the rows but keeps them claimed until the store's now plus
+     * {@code keep}: renewal stops, and the rows lapse by themselves then, even if this JVM dies
+     * meanwhile ("hold at least"). Afterwards the handle is released: {@link #close()} does
+     * nothing, and the claim cannot be renewed.
+     *
+     * @param keep 1 ms to 30 days
+     * @return when the rows lapse, by the store's clock; empty if the store found the claim no
+     *     longer held (it is then lost, and released)
+     * @throws InvalidClaimException if {@code keep} is null or out of range; nothing changed
+     * @throws IllegalStateException if the claim was released or is known to be lost
+     * @throws StoreException if the store cannot be reached; the claim is then still open but no
+     *     longer renewed: release it, or it lapses with its lease
+     */
+    Optional<Instant> releaseKeeping(Duration keep);
 
     /**
      * Binds this claim to the current thread until the returned binding is closed: while bound,

@@ -20,8 +20,10 @@ public final class ClaimRequest {
     public static final int MAX_OPERATION_ID_LENGTH = 100;
     /** Longest label or user name accepted, in characters. */
     public static final int MAX_LABEL_LENGTH = 200;
-    /** Shortest lease accepted. */
+    /** Shortest lease accepted for a lease renewed in the background. */
     public static final Duration MIN_LEASE = Duration.ofMillis(100);
+    /** Shortest fixed lease accepted (see {@link Builder#fixedLease(Duration)}). */
+    public static final Duration MIN_FIXED_LEASE = Duration.ofMillis(1);
     /** Longest lease accepted. */
     public static final Duration MAX_LEASE = Duration.ofDays(30);
 
@@ -29,6 +31,8 @@ public final class ClaimRequest {
     private final String label;
     private final String user;
     private final Duration lease;
+    private final boolean renewed;
+    private final ClaimMode mode;
     private final List<Row> rows;
     private final boolean dependents;
     private final Duration wait;
@@ -39,7 +43,9 @@ public final class ClaimRequest {
         this.operationId = builder.operationId != null ? builder.operationId : UUID.randomUUID().toString();
         this.label = builder.label;
         this.user = builder.user;
-        this.lease = builder.lease;
+        this.lease = builder.lease != null ? builder.lease : builder.fixedLease;
+        this.renewed = builder.fixedLease == null;
+        this.mode = builder.mode;
         this.rows = List.copyOf(builder.rows);
     }
 
@@ -73,6 +79,19 @@ public final class ClaimRequest {
         return lease;
     }
 
+    /**
+     * Whether the lease is renewed in the background while the claim is open (the default), or
+     * fixed: it ends when it ends unless {@link Claim#renew(Duration)} extends it.
+     */
+    public boolean isLeaseRenewed() {
+        return renewed;
+    }
+
+    /** How the claim holds its rows: {@link ClaimMode#EXCLUSIVE} (the default) or {@link ClaimMode#SHARED}. */
+    public ClaimMode mode() {
+        return mode;
+    }
+
     /** The rows named, de-duplicated and sorted (before their dependents are added). */
     public List<Row> rows() {
         return rows;
@@ -91,7 +110,8 @@ public final class ClaimRequest {
     @Override
     public String toString() {
         return "ClaimRequest[operation " + operationId + (label == null ? "" : " '" + label + "'")
-                + ", " + rows.size() + " row(s)]";
+                + ", " + rows.size() + " row(s)" + (mode == ClaimMode.SHARED ? ", shared" : "")
+                + (renewed ? "" : ", fixed lease " + lease) + "]";
     }
 
     /**
@@ -104,6 +124,8 @@ public final class ClaimRequest {
         private String label;
         private String user;
         private Duration lease;
+        private Duration fixedLease;
+        private ClaimMode mode = ClaimMode.EXCLUSIVE;
         private boolean dependents = true;
         private Duration wait;
 
@@ -187,8 +209,42 @@ public final class ClaimRequest {
          * @throws InvalidClaimException if null, shorter than 100 ms or longer than 30 days
          */
         public Builder lease(Duration lease) {
-            this.lease = checkLease(lease, "lease");
+            this.lease = checkLease(lease, "lease", MIN_LEASE);
             return this;
+        }
+
+        /**
+         * Sets a fixed lease: the claim lasts this long by the store's clock and is never renewed
+         * in the background, so a job that hangs loses its rows when the lease ends ("hold at
+         * most"). Only {@link Claim#renew(Duration)} or {@link Claim#renew()} extend it. Instead
+         * of {@link #lease(Duration)}, not with it.
+         *
+         * @throws InvalidClaimException if null, shorter than 1 ms or longer than 30 days
+         */
+        public Builder fixedLease(Duration lease) {
+            this.fixedLease = checkLease(lease, "fixedLease", MIN_FIXED_LEASE);
+            return this;
+        }
+
+        /**
+         * Claims the rows in this mode (default {@link ClaimMode#EXCLUSIVE}). Shared claims of
+         * the same rows or subtrees coexist; an exclusive one conflicts with any other claim of
+         * overlapping rows; nobody, the shared holders included, may write a row under a shared
+         * claim.
+         *
+         * @throws InvalidClaimException if null
+         */
+        public Builder mode(ClaimMode mode) {
+            if (mode == null) {
+                throw new InvalidClaimException(null, null, "mode is null; pass ClaimMode.EXCLUSIVE or ClaimMode.SHARED");
+            }
+            this.mode = mode;
+            return this;
+        }
+
+        /** Same as {@code mode(ClaimMode.SHARED)}. */
+        public Builder shared() {
+            return mode(ClaimMode.SHARED);
         }
 
         /**
@@ -207,19 +263,29 @@ public final class ClaimRequest {
             return this;
         }
 
-        /** Builds the request. */
+        /**
+         * Builds the request.
+         *
+         * @throws InvalidClaimException if both {@link #lease(Duration)} and
+         *     {@link #fixedLease(Duration)} were set
+         */
         public ClaimRequest build() {
+            if (lease != null && fixedLease != null) {
+                throw new InvalidClaimException(null, null, "lease " + lease + " and fixedLease " + fixedLease
+                        + " are both set; a lease is either renewed in the background (lease) or fixed (fixedLease):"
+                        + " set one of them");
+            }
             return new ClaimRequest(this);
         }
     }
 
-    static Duration checkLease(Duration lease, String what) {
+    static Duration checkLease(Duration lease, String what, Duration min) {
         if (lease == null) {
             throw new InvalidClaimException(null, null, what + " is null; pass a Duration such as Duration.ofSeconds(30)");
         }
-        if (lease.compareTo(MIN_LEASE) < 0 || lease.compareTo(MAX_LEASE) > 0) {
+        if (lease.compareTo(min) < 0 || lease.compareTo(MAX_LEASE) > 0) {
             throw new InvalidClaimException(null, null, what + " " + lease + " is out of range; use "
-                    + MIN_LEASE + " to " + MAX_LEASE);
+                    + min + " to " + MAX_LEASE);
         }
         return lease;
     }

@@ -50,4 +50,13 @@ public @interface Guarded {
     /** Whether dependents (see {@link DependsOn}) are claimed too. */
     @Nonbinding
     boolean dependents() default true;
+
+    /**
+     * How the rows are claimed: {@link ClaimMode#EXCLUSIVE} (the default) for work that changes
+     * them, {@link ClaimMode#SHARED} for work that reads them and needs nobody to change them
+     * meanwhile (an export, a report); shared operations run side by side, and their own writes to
+     * the rows are refused too.
+     */
+    @Nonbinding
+    ClaimMode mode() default ClaimMode.EXCLUSIVE;
 }

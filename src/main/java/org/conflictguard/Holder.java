@@ -14,22 +14,32 @@ import java.util.Objects;
  * @param user the user the operation runs for, or {@code null}
  * @param since when the claim was made, by the store's clock
  * @param leaseUntil when the claim lapses unless renewed, by the store's clock
+ * @param mode whether the holder's claim is exclusive or shared
  */
-public record Holder(String operationId, String label, String user, Instant since, Instant leaseUntil) {
+public record Holder(String operationId, String label, String user, Instant since, Instant leaseUntil,
+        ClaimMode mode) {
 
-    /** @throws NullPointerException if the operation id or either instant is null */
+    /** @throws NullPointerException if the operation id, either instant or the mode is null */
     public Holder {
         Objects.requireNonNull(operationId, "operationId");
         Objects.requireNonNull(since, "since");
         Objects.requireNonNull(leaseUntil, "leaseUntil");
+        Objects.requireNonNull(mode, "mode");
+    }
+
+    /** An exclusive holder. */
+    public Holder(String operationId, String label, String user, Instant since, Instant leaseUntil) {
+        this(operationId, label, user, since, leaseUntil, ClaimMode.EXCLUSIVE);
     }
 
     /**
      * A one-line description for messages, naming the operation id and the label each for what it
-     * is: {@code operation '7f3c...' (label 'bulk-archive') for user 'alice' since ..., lease until ...}.
+     * is: {@code operation '7f3c...' (label 'bulk-archive') for user 'alice' since ..., lease until ...};
+     * a shared holder says so ({@code operation '...' (label 'export') in shared mode for user ...}).
      */
     public String describe() {
         return "operation '" + operationId + "'" + (label == null ? "" : " (label '" + label + "')")
+                + (mode == ClaimMode.SHARED ? " in shared mode" : "")
                 + (user == null ? "" : " for user '" + user + "'")
                 + " since " + since + ", lease until " + leaseUntil;
     }

@@ -30,6 +30,15 @@ public record RowClaim(Row row, Holder holder, Scope scope, Row within) {
     }
 
     /**
+     * Of two claims of one row (shared claims), the one whose lease ends last; the first on a tie.
+     *
+     * @throws NullPointerException if either is null
+     */
+    public static RowClaim later(RowClaim a, RowClaim b) {
+        return b.holder().leaseUntil().isAfter(a.holder().leaseUntil()) ? b : a;
+    }
+
+    /**
      * For example {@code Entity 'Task' id 7, within Entity 'Project' id 42's subtree, is claimed by
      * operation '7f3c...' (label 'bulk-archive') since ..., lease until ...}.
      */

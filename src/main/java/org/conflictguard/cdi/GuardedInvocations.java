@@ -48,6 +48,7 @@ public class GuardedInvocations {
                 .label(guarded.label().isEmpty() ? method.getDeclaringClass().getSimpleName() + "." + method.getName()
                         : guarded.label())
                 .dependents(guarded.dependents())
+                .mode(guarded.mode())
                 .rows(targets(invocation, guarded));
         Duration wait = waitFor(guarded, method);
         if (wait != null) {

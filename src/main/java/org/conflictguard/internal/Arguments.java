@@ -1,5 +1,6 @@
 package org.conflictguard.internal;
 
+import java.time.Duration;
 import java.util.Collection;
 import org.conflictguard.ClaimRequest;
 import org.conflictguard.InvalidClaimException;
@@ -35,5 +36,17 @@ final class Arguments {
                 throw new InvalidClaimException(null, null, "rows contains null; every element must be a Row");
             }
         }
+    }
+
+    /** A lease length given to a claim: 1 ms to 30 days. */
+    static Duration checkLength(Duration length, String what) {
+        if (length == null) {
+            throw new InvalidClaimException(null, null, what + " is null; pass a Duration such as Duration.ofSeconds(30)");
+        }
+        if (length.compareTo(ClaimRequest.MIN_FIXED_LEASE) < 0 || length.compareTo(ClaimRequest.MAX_LEASE) > 0) {
+            throw new InvalidClaimException(null, null, what + " " + length + " is out of range; use "
+                    + ClaimRequest.MIN_FIXED_LEASE + " to " + ClaimRequest.MAX_LEASE);
+        }
+        return length;
     }
 }

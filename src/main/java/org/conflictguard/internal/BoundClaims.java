@@ -7,6 +7,7 @@ import java.util.Deque;
 import java.util.Iterator;
 import java.util.List;
 import org.conflictguard.Claim;
+import org.conflictguard.ClaimMode;
 import org.conflictguard.Mark;
 import org.conflictguard.Row;
 import org.conflictguard.Scope;
@@ -30,12 +31,15 @@ final class BoundClaims {
         };
     }
 
-    /** The innermost claim of {@code owner} bound to this thread that covers the row, or null. */
+    /**
+     * The innermost exclusive claim of {@code owner} bound to this thread that covers the row, or
+     * null: a shared claim never lets its holder write.
+     */
     static BoundClaim holderOf(Object owner, Row row) {
         Deque<BoundClaim> bound = BOUND.get();
         for (Iterator<BoundClaim> it = bound.descendingIterator(); it.hasNext(); ) {
             BoundClaim claim = it.next();
-            if (claim.owner() == owner && claim.covers(row)) {
+            if (claim.owner() == owner && claim.mode() == ClaimMode.EXCLUSIVE && claim.covers(row)) {
                 return claim;
             }
         }
@@ -43,14 +47,25 @@ final class BoundClaims {
         return null;
     }
 
-    /** The innermost claim of {@code owner} bound to this thread that covers every mark, or null. */
-    static BoundClaim coveringAll(Object owner, Collection<Mark> marks) {
+    /**
+     * The innermost claim of {@code owner} bound to this thread that covers every mark in a mode
+     * that includes {@code mode} (an exclusive claim covers shared requests too), or null.
+     */
+    static BoundClaim coveringAll(Object owner, Collection<Mark> marks, ClaimMode mode) {
         if (marks.isEmpty()) {
             return null;
         }
-        BoundClaim claim = holderOf(owner, marks.iterator().next().row());
-        return claim != null && marks.stream().allMatch(m -> m.scope() == Scope.SUBTREE
-                ? claim.coversSubtree(m.row()) : claim.covers(m.row())) ? claim : null;
+        Deque<BoundClaim> bound = BOUND.get();
+        for (Iterator<BoundClaim> it = bound.descendingIterator(); it.hasNext(); ) {
+            BoundClaim claim = it.next();
+            if (claim.owner() == owner && (claim.mode() == ClaimMode.EXCLUSIVE || mode == ClaimMode.SHARED)
+                    && marks.stream().allMatch(m -> m.scope() == Scope.SUBTREE ? claim.coversSubtree(m.row())
+                            : claim.covers(m.row()))) {
+                return claim;
+            }
+        }
+        forgetIfEmpty(bound);
+        return null;
     }
 
     /** This guard's view of the thread's bound claims, for the write checks. */
@@ -64,7 +79,7 @@ final class BoundClaims {
             @Override
             public boolean isBound(String operationId) {
                 for (BoundClaim claim : BOUND.get()) {
-                    if (claim.operationId().equals(operationId)) {
+                    if (claim.mode() == ClaimMode.EXCLUSIVE && claim.operationId().equals(operationId)) {
                         return true;
                     }
                 }
@@ -74,7 +89,8 @@ final class BoundClaims {
             @Override
             public Holding boundElsewhere(Row row, String operationId) {
                 for (BoundClaim claim : BOUND.get()) {
-                    if (claim.owner() != owner && claim.operationId().equals(operationId) && claim.covers(row)) {
+                    if (claim.owner() != owner && claim.mode() == ClaimMode.EXCLUSIVE
+                            && claim.operationId().equals(operationId) && claim.covers(row)) {
                         return claim;
                     }
                 }

@@ -48,7 +48,7 @@ final class Claiming {
         Arguments.checkRequest(request);
         Duration lease = request.lease() != null ? request.lease() : defaultLease;
         ClaimPlanner.Plan plan = rows.plan(request);
-        BoundClaim outer = BoundClaims.coveringAll(owner, plan.marks());
+        BoundClaim outer = BoundClaims.coveringAll(owner, plan.marks(), request.mode());
         if (outer != null) {
             return ClaimResult.claimed(new NestedClaim(outer));
         }
@@ -56,14 +56,14 @@ final class Claiming {
             return ClaimResult.claimed(new FreeClaim(owner, request, List.of(), lease));
         }
         ClaimSpec spec = new ClaimSpec(request.operationId(), request.label(), request.user(), plan.marks(),
-                plan.ancestors(), lease);
+                plan.ancestors(), lease, request.mode());
         for (int attempt = 1; ; attempt++) {
             ClaimWaiter.Attempt tried = waiter.claim(spec, request.waitUpTo());
             if (tried.outcome().isGranted()) {
                 granted.accept(tried.outcome().token(), plan.marks());
                 DefaultClaim claim = new DefaultClaim(owner, store, events, request, plan.marks(), tried.outcome(),
                         lease, tried.sentNanos(), rows::ancestorsOf);
-                leases.keep(claim);
+                leases.keep(claim, request.isLeaseRenewed());
                 events.claimed(claim);
                 return ClaimResult.claimed(claim);
             }

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import org.conflictguard.ClaimMode;
 import org.conflictguard.ClaimRequest;
 import org.conflictguard.Mark;
 import org.conflictguard.ReleaseOutcome;
@@ -36,7 +37,8 @@ final class DefaultClaim implements BoundClaim {
     private final Map<Row, Scope> scopes;
     private final Function<Row, Set<Row>> ancestors;
     private final Instant since;
-    private final Duration lease;
+    private final ClaimMode mode;
+    private volatile Duration lease;
     private volatile Instant leaseUntil;
     private volatile boolean lost;
     /** Until when (System.nanoTime) the lease is surely current: measured from before the store was asked. */
@@ -61,6 +63,7 @@ final class DefaultClaim implements BoundClaim {
         this.since = granted.since();
         this.leaseUntil = granted.leaseUntil();
         this.lease = lease;
+        this.mode = request.mode();
         this.safeUntilNanos = safeUntil(askedNanos);
     }
 
@@ -100,6 +103,11 @@ final class DefaultClaim implements BoundClaim {
     }
 
     @Override
+    public ClaimMode mode() {
+        return mode;
+    }
+
+    @Override
     public Instant since() {
         return since;
     }
@@ -125,30 +133,73 @@ final class DefaultClaim implements BoundClaim {
 
     @Override
     public boolean renew() {
-        // Not synchronized: a slow store must not hold up isHeld() or the holder's writes.
         if (released != null || lost) {
             return false;
         }
+        return renewFor(lease).isPresent();
+    }
+
+    @Override
+    public Optional<Instant> renew(Duration length) {
+        Arguments.checkLength(length, "renew(Duration) lease");
+        if (released != null || lost) {
+            throw new IllegalStateException(this + " was " + (lost ? "lost" : "released") + "; it cannot be renewed"
+                    + " (claim the rows again)");
+        }
+        Optional<Instant> renewed = renewFor(length);
+        if (renewed.isPresent()) {
+            lease = length;
+            LeaseKeeper.Ticket ticket = renewal;
+            if (ticket != null) {
+                ticket.schedule(length);
+            }
+        }
+        return renewed;
+    }
+
+    private Optional<Instant> renewFor(Duration length) {
+        // Not synchronized: a slow store must not hold up isHeld() or the holder's writes.
         long asked = System.nanoTime();
-        Optional<Instant> renewed = store.renew(operationId, token, lease);
+        Optional<Instant> renewed = store.renew(operationId, token, length);
         if (renewed.isPresent()) {
             synchronized (this) {
                 if (released == null) {
                     leaseUntil = renewed.get();
-                    safeUntilNanos = safeUntil(asked);
+                    safeUntilNanos = safeUntil(asked, length);
                 }
             }
-            return true;
+            return renewed;
         }
         if (released != null) {
-            return false;
+            return Optional.empty();
         }
         lost = true;
         end();
         events.lost(this);
         LOG.log(System.Logger.Level.WARNING, "Operation '" + operationId + "'" + (label == null ? "" : " (label '"
                 + label + "')") + " lost its claim on " + rows.size() + " row(s): the lease lapsed before it was renewed");
-        return false;
+        return Optional.empty();
+    }
+
+    @Override
+    public synchronized Optional<Instant> releaseKeeping(Duration keep) {
+        Arguments.checkLength(keep, "releaseKeeping(Duration) keep");
+        if (released != null || lost) {
+            throw new IllegalStateException(this + " was " + (lost ? "lost" : "released") + "; there is nothing to"
+                    + " keep");
+        }
+        end(); // no renewal may land after the keep
+        Optional<Instant> kept = store.renew(operationId, token, keep);
+        if (kept.isEmpty()) {
+            lost = true;
+            released = new ReleaseOutcome(0, rows.size());
+            events.lost(this);
+        } else {
+            leaseUntil = kept.get();
+            released = new ReleaseOutcome(0, 0);
+        }
+        events.released(this, null);
+        return kept;
     }
 
     @Override
@@ -233,7 +284,11 @@ final class DefaultClaim implements BoundClaim {
     }
 
     private long safeUntil(long askedNanos) {
-        long margin = lease.toNanos() / 50 + 20_000_000L;
-        return askedNanos + lease.toNanos() - margin;
+        return safeUntil(askedNanos, lease);
+    }
+
+    private static long safeUntil(long askedNanos, Duration length) {
+        long margin = Math.min(length.toNanos() / 50 + 20_000_000L, length.toNanos());
+        return askedNanos + length.toNanos() - margin;
     }
 }

@@ -3,6 +3,8 @@ package org.conflictguard.internal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
+import org.conflictguard.ClaimMode;
 import org.conflictguard.ClaimRequest;
 import org.conflictguard.Mark;
 import org.conflictguard.ReleaseOutcome;
@@ -20,10 +22,12 @@ final class FreeClaim implements BoundClaim {
     private final String label;
     private final List<Row> rows;
     private final Instant since;
-    private final Instant leaseUntil;
+    private final ClaimMode mode;
+    private volatile Instant leaseUntil;
     private volatile boolean released;
 
     FreeClaim(Object owner, ClaimRequest request, List<Row> rows, Duration lease) {
+        this.mode = request.mode();
         this.owner = owner;
         this.operationId = request.operationId();
         this.label = request.label();
@@ -78,8 +82,34 @@ final class FreeClaim implements BoundClaim {
     }
 
     @Override
+    public ClaimMode mode() {
+        return mode;
+    }
+
+    @Override
     public boolean renew() {
         return !released;
+    }
+
+    @Override
+    public Optional<Instant> renew(Duration lease) {
+        Arguments.checkLength(lease, "renew(Duration) lease");
+        if (released) {
+            throw new IllegalStateException(this + " was released; it cannot be renewed");
+        }
+        leaseUntil = Instant.now().plus(lease);
+        return Optional.of(leaseUntil);
+    }
+
+    @Override
+    public Optional<Instant> releaseKeeping(Duration keep) {
+        Arguments.checkLength(keep, "releaseKeeping(Duration) keep");
+        if (released) {
+            throw new IllegalStateException(this + " was released; there is nothing to keep");
+        }
+        released = true;
+        leaseUntil = Instant.now().plus(keep);
+        return Optional.of(leaseUntil);
     }
 
     @Override

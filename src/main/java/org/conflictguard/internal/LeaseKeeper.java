@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -37,13 +38,15 @@ final class LeaseKeeper implements AutoCloseable {
                 every.toMillis(), TimeUnit.MILLISECONDS));
     }
 
-    /** Renews the claim's lease every third of it until the claim ends, is dropped, or this keeper closes. */
-    void keep(DefaultClaim claim) {
-        Ticket ticket = new Ticket(claim);
+    /**
+     * Keeps the claim until it ends, is dropped, or this keeper closes (which releases it); with
+     * {@code renew}, renews its lease every third of it meanwhile.
+     */
+    void keep(DefaultClaim claim, boolean renew) {
+        Ticket ticket = new Ticket(claim, renew);
         tickets.add(ticket);
         claim.renewedBy(ticket);
-        long every = Math.max(1, claim.lease().toMillis() / 3);
-        ticket.future = scheduler.scheduleWithFixedDelay(ticket, every, every, TimeUnit.MILLISECONDS);
+        ticket.schedule(claim.lease());
     }
 
     /** Removes lapsed claims now. */
@@ -85,17 +88,36 @@ final class LeaseKeeper implements AutoCloseable {
     /** One claim's scheduled renewal. */
     final class Ticket implements Runnable {
         private final WeakReference<DefaultClaim> claim;
-        private volatile ScheduledFuture<?> future;
+        private final boolean renew;
+        private ScheduledFuture<?> future;
+        private boolean cancelled;
 
-        private Ticket(DefaultClaim claim) {
+        private Ticket(DefaultClaim claim, boolean renew) {
             this.claim = new WeakReference<>(claim);
+            this.renew = renew;
         }
 
-        /** Stops renewing. */
-        void cancel() {
-            ScheduledFuture<?> scheduled = future;
-            if (scheduled != null) {
-                scheduled.cancel(false);
+        /** Renews every third of {@code lease} from now on, if this ticket renews at all. */
+        synchronized void schedule(Duration lease) {
+            if (!renew || cancelled || closed) {
+                return;
+            }
+            if (future != null) {
+                future.cancel(false);
+            }
+            long every = Math.max(1, lease.toMillis() / 3);
+            try {
+                future = scheduler.scheduleWithFixedDelay(this, every, every, TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException closing) {
+                // the keeper is closing: it releases the claim
+            }
+        }
+
+        /** Stops renewing and forgets the claim. */
+        synchronized void cancel() {
+            cancelled = true;
+            if (future != null) {
+                future.cancel(false);
             }
             tickets.remove(this);
         }

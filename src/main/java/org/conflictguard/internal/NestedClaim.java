@@ -1,7 +1,10 @@
 package org.conflictguard.internal;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
+import org.conflictguard.ClaimMode;
 import org.conflictguard.Mark;
 import org.conflictguard.ReleaseOutcome;
 import org.conflictguard.Row;
@@ -61,8 +64,26 @@ final class NestedClaim implements BoundClaim {
     }
 
     @Override
+    public ClaimMode mode() {
+        return outer.mode();
+    }
+
+    @Override
     public boolean renew() {
         return outer.renew();
+    }
+
+    /** Renews the claim this one runs under. */
+    @Override
+    public Optional<Instant> renew(Duration lease) {
+        return outer.renew(lease);
+    }
+
+    /** Ends nothing: the claim this one runs under keeps its rows and its lease; answers its lease end. */
+    @Override
+    public Optional<Instant> releaseKeeping(Duration keep) {
+        Arguments.checkLength(keep, "releaseKeeping(Duration) keep");
+        return Optional.of(outer.leaseUntil());
     }
 
     @Override

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import org.conflictguard.ClaimMode;
 import org.conflictguard.Mark;
 import org.conflictguard.Row;
 import org.conflictguard.Scope;
@@ -13,7 +14,7 @@ import org.conflictguard.Scope;
  * {@link #marks()} and puts an intention on every row of {@link #ancestors()}, so that a later
  * claim of a subtree above any of them sees this claim by looking at its own root.
  *
- * <p>A claim conflicts with a live claim of another operation when one of its marks is on a row
+ * <p>A claim conflicts with a live claim of another operation, unless both are shared, when one of its marks is on a row
  * the other marked, when one of its {@link Scope#SUBTREE} marks is on a row the other has an
  * intention on (the other holds something below it), or when one of its ancestors carries the
  * other's {@link Scope#SUBTREE} mark (this claim lies inside the other's subtree).
@@ -27,18 +28,21 @@ import org.conflictguard.Scope;
  * @param ancestors every strict ancestor of every marked row through {@code @DependsOn} (all
  *     parents, transitively), sorted and distinct; empty for rows outside a hierarchy
  * @param lease how long the claim lasts unless renewed, measured by the store's clock
+ * @param mode how the claim holds its marks; two claims that meet conflict unless both are
+ *     {@link ClaimMode#SHARED} (a shared claim's intentions are IS, an exclusive one's IX)
  */
 public record ClaimSpec(String operationId, String label, String user, List<Mark> marks, List<Row> ancestors,
-        Duration lease) {
+        Duration lease, ClaimMode mode) {
 
     /**
      * @throws IllegalArgumentException if there are no marks, or marks or ancestors are not
      *     sorted and distinct
-     * @throws NullPointerException if the operation id, lease, marks or ancestors are null
+     * @throws NullPointerException if the operation id, lease, mode, marks or ancestors are null
      */
     public ClaimSpec {
         Objects.requireNonNull(operationId, "operationId");
         Objects.requireNonNull(lease, "lease");
+        Objects.requireNonNull(mode, "mode");
         marks = List.copyOf(marks);
         ancestors = List.copyOf(ancestors);
         if (marks.isEmpty()) {
@@ -57,9 +61,20 @@ public record ClaimSpec(String operationId, String label, String user, List<Mark
         }
     }
 
-    /** A claim of rows each alone, outside any hierarchy. */
+    /** An exclusive claim. */
+    public ClaimSpec(String operationId, String label, String user, List<Mark> marks, List<Row> ancestors,
+            Duration lease) {
+        this(operationId, label, user, marks, ancestors, lease, ClaimMode.EXCLUSIVE);
+    }
+
+    /** An exclusive claim of rows each alone, outside any hierarchy. */
     public ClaimSpec(String operationId, String label, String user, List<Row> rows, Duration lease) {
         this(operationId, label, user, rows.stream().map(r -> new Mark(r, Scope.ROW)).toList(), List.of(), lease);
+    }
+
+    /** Whether the claim is shared. */
+    public boolean isShared() {
+        return mode == ClaimMode.SHARED;
     }
 
     /** The marked rows, sorted. */

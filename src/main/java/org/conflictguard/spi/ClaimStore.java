@@ -34,7 +34,7 @@ public interface ClaimStore extends AutoCloseable {
      * lapsed is no conflict (a lapsed mark on a row this claim marks is taken over).
      *
      * @return granted with a new token, or refused with what blocked it: for each conflicting
-     *     live claim, the row where it was met (a row both marked, a subtree root of this claim
+     *     live claim (each holder with its mode), the row where it was met (a row both marked, a subtree root of this claim
      *     the other holds something below, or an ancestor the other claimed with its subtree), with
      *     the holder and the scope of the holder's mark there ({@link Scope#SUBTREE} for something
      *     below). For a claim of rows each alone, outside any hierarchy, these are exactly the held rows.
@@ -64,7 +64,8 @@ public interface ClaimStore extends AutoCloseable {
 
     /**
      * The live marks on these rows: for each row some live claim marked (alone or with its
-     * subtree), that claim's holder and the mark's scope ({@code within} is null). A row that only
+     * subtree), that claim's holder and the mark's scope ({@code within} is null); for a row several
+     * shared claims marked, the one whose lease ends last ({@link RowClaim#later}). A row that only
      * lies inside another row's claimed subtree is absent: ask about its ancestors as well.
      */
     Map<Row, RowClaim> marksOn(Collection<Row> rows);

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
+import org.conflictguard.ClaimMode;
 import org.conflictguard.Holder;
 import org.conflictguard.Row;
 import org.conflictguard.RowClaim;
@@ -140,7 +141,14 @@ public final class WriteEnforcer {
                 }
             }
         }
-        if (held == null || own != null && own.operationId().equals(held.holder().operationId())) {
+        if (held == null) {
+            return;
+        }
+        if (held.holder().mode() == ClaimMode.SHARED) {
+            // Rows under a shared claim are read unchanged by every holder: nobody writes them.
+            throw WriteRefusedException.heldByOther(write, entityName(entity), held);
+        }
+        if (own != null && own.operationId().equals(held.holder().operationId())) {
             return;
         }
         BoundHolders.Holding elsewhere = holders.boundElsewhere(row, held.holder().operationId());

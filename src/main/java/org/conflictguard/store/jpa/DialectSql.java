@@ -2,6 +2,8 @@ package org.conflictguard.store.jpa;
 
 import jakarta.persistence.EntityManager;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import org.conflictguard.Mark;
 import org.conflictguard.Row;
@@ -94,23 +96,35 @@ abstract class DialectSql {
         return claimChecked(em, table, spec, head.token(), head.now());
     }
 
-    /** The general claim after the busy check, with a token and the database's now. */
+    /**
+     * The general claim after the busy check, with a token and the database's now. A shared claim
+     * joins the live shared marks it finds (reading them locked, so they are not released before it
+     * commits) and puts its own beside them; anything else live in its way refuses it.
+     */
     final ClaimAttempt claimChecked(EntityManager em, LockTable table, ClaimSpec spec, long token, long now) {
+        boolean shared = spec.isShared();
         List<RowClaim> conflicts = new ArrayList<>();
         List<Object[]> lapsed = new ArrayList<>();
-        for (Object[] row : table.select(em, spec.rows(), false)) {
-            if (LockTable.number(row[7]) > now) {
-                conflicts.add(LockTable.rowClaim(row));
-            } else {
+        Set<Row> joined = new HashSet<>();
+        for (Object[] row : shared ? table.selectForUpdate(em, spec.rows()) : table.select(em, spec.rows(), false)) {
+            if (LockTable.number(row[7]) <= now) {
                 lapsed.add(row);
+            } else if (shared && LockTable.isShared(row, 9)) {
+                joined.add(new Row((String) row[0], (String) row[1]));
+            } else {
+                conflicts.add(LockTable.rowClaim(row));
             }
         }
         List<Row> subtreeRoots = spec.marks().stream().filter(m -> m.scope() == Scope.SUBTREE).map(Mark::row).toList();
         for (Object[] intent : table.selectIntents(em, subtreeRoots, Long.toString(now))) {
-            conflicts.add(LockTable.intentClaim(intent));
+            if (!(shared && LockTable.isShared(intent, 8))) {
+                conflicts.add(LockTable.intentClaim(intent));
+            }
         }
         for (Object[] above : table.selectSubtreeMarks(em, spec.ancestors(), now)) {
-            conflicts.add(LockTable.rowClaim(above));
+            if (!(shared && LockTable.isShared(above, 9))) {
+                conflicts.add(LockTable.rowClaim(above));
+            }
         }
         if (!conflicts.isEmpty()) {
             conflicts.sort((a, b) -> a.row().compareTo(b.row()));
@@ -118,7 +132,7 @@ abstract class DialectSql {
         }
         table.deleteLapsed(em, lapsed);
         try {
-            if (!table.insert(em, spec, token, now)) {
+            if (!table.insert(em, spec, token, now, joined)) {
                 return new ClaimAttempt.RaceLost(null);
             }
         } catch (RuntimeException e) {

@@ -103,10 +103,12 @@ public final class JpaClaimStore implements ClaimStore {
             if (result instanceof ClaimAttempt.Busy) {
                 throw new OperationInUseException(spec.operationId());
             }
-            // Another claim committed some of these rows first: report it like any conflict.
-            Map<Row, RowClaim> held = marksOn(spec.rows());
+            // Another claim committed some of these rows first: report it like any conflict (a shared
+            // claim met by another shared one tries again, and then joins it).
+            List<RowClaim> held = new ArrayList<>(marksOn(spec.rows()).values());
+            held.removeIf(c -> spec.mode().compatibleWith(c.holder().mode()));
             if (!held.isEmpty()) {
-                return ClaimOutcome.refused(new ArrayList<>(held.values()));
+                return ClaimOutcome.refused(held);
             }
             // Every lost race is another claim's grant, so trying again makes progress: give up only
             // after the usual attempts and a time budget, when the rows keep changing hands.

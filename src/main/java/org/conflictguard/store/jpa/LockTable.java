@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import org.conflictguard.ClaimMode;
 import org.conflictguard.Holder;
 import org.conflictguard.Mark;
 import org.conflictguard.Row;
@@ -29,10 +30,10 @@ import org.conflictguard.spi.ClaimSpec;
 final class LockTable {
 
     static final String COLUMNS =
-            "model_name, object_id, operation_id, label, user_name, token, created_at, lease_until, scope";
+            "model_name, object_id, operation_id, label, user_name, token, created_at, lease_until, scope, claim_mode";
     /** The columns of {@code cg_intent} after the namespace. */
     private static final String INTENT_COLUMNS =
-            "model_name, object_id, token, operation_id, label, user_name, created_at, lease_until";
+            "model_name, object_id, token, operation_id, label, user_name, created_at, lease_until, claim_mode";
     private static final int SELECT_CHUNK = 1000;
     /** Rows per insert statement: larger ones gain nothing and slow EclipseLink down sharply. */
     private static final int INSERT_CHUNK = 100;
@@ -67,6 +68,15 @@ final class LockTable {
     List<Object[]> select(EntityManager em, List<Row> rows, boolean liveOnly) {
         return selectRows(em, "SELECT " + COLUMNS + " FROM cg_object_lock", rows,
                 liveOnly ? " AND lease_until > " + dialect.now() : "");
+    }
+
+    /**
+     * Every mark on {@code rows} (sorted), read as committed now and locked until the transaction
+     * ends: a shared claim that joins the marks it finds keeps them from being released under it
+     * until it committed its own.
+     */
+    List<Object[]> selectForUpdate(EntityManager em, List<Row> rows) {
+        return selectRows(em, "SELECT " + COLUMNS + " FROM cg_object_lock", rows, " FOR UPDATE");
     }
 
     /** Live subtree marks on {@code rows} (sorted). */
@@ -130,12 +140,13 @@ final class LockTable {
     }
 
     /**
-     * Inserts every row of the claim in sorted order.
+     * Inserts every row of the claim in sorted order: at slot 0, or, for a row in {@code joined}
+     * (live shared marks this shared claim joins), at the claim's token.
      *
      * @return false if a row was skipped because another claim has it (dialects that skip duplicates)
      * @throws RuntimeException a unique-key violation where the dialect does not skip duplicates
      */
-    boolean insert(EntityManager em, ClaimSpec spec, long token, long now) {
+    boolean insert(EntityManager em, ClaimSpec spec, long token, long now, Set<Row> joined) {
         List<Mark> marks = spec.marks();
         long leaseUntil = now + spec.lease().toMillis();
         String label = nullToEmpty(spec.label());
@@ -143,10 +154,10 @@ final class LockTable {
         for (int from = 0; from < marks.size(); from += INSERT_CHUNK) {
             List<Mark> chunk = marks.subList(from, Math.min(from + INSERT_CHUNK, marks.size()));
             StringBuilder sql = new StringBuilder(dialect.insertInto()).append(" cg_object_lock (namespace, ")
-                    .append(COLUMNS).append(") VALUES ");
-            List<Object> params = new ArrayList<>(chunk.size() * 10);
+                    .append(COLUMNS).append(", holder_slot) VALUES ");
+            List<Object> params = new ArrayList<>(chunk.size() * 12);
             for (int i = 0; i < chunk.size(); i++) {
-                sql.append(i == 0 ? "" : ", ").append("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                sql.append(i == 0 ? "" : ", ").append("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
                 Mark mark = chunk.get(i);
                 params.add(namespace);
                 params.add(mark.row().entity());
@@ -158,6 +169,8 @@ final class LockTable {
                 params.add(now);
                 params.add(leaseUntil);
                 params.add(mark.scope() == Scope.SUBTREE ? "S" : "R");
+                params.add(mode(spec));
+                params.add(joined.contains(mark.row()) ? token : 0L);
             }
             if (query(em, sql.append(dialect.insertSuffix()).toString(), params.toArray()).executeUpdate()
                     < chunk.size()) {
@@ -169,9 +182,9 @@ final class LockTable {
             List<Row> chunk = ancestors.subList(from, Math.min(from + INSERT_CHUNK, ancestors.size()));
             StringBuilder sql = new StringBuilder("INSERT INTO cg_intent (namespace, ").append(INTENT_COLUMNS)
                     .append(") VALUES ");
-            List<Object> params = new ArrayList<>(chunk.size() * 9);
+            List<Object> params = new ArrayList<>(chunk.size() * 10);
             for (int i = 0; i < chunk.size(); i++) {
-                sql.append(i == 0 ? "" : ", ").append("(?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                sql.append(i == 0 ? "" : ", ").append("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
                 params.add(namespace);
                 params.add(chunk.get(i).entity());
                 params.add(chunk.get(i).id());
@@ -181,6 +194,7 @@ final class LockTable {
                 params.add(user);
                 params.add(now);
                 params.add(leaseUntil);
+                params.add(mode(spec));
             }
             query(em, sql.toString(), params.toArray()).executeUpdate();
         }
@@ -315,12 +329,12 @@ final class LockTable {
         return (List<Object[]>) query.getResultList();
     }
 
-    /** Marks (in {@link #COLUMNS} order) by row, in row order. */
+    /** Marks (in {@link #COLUMNS} order) by row, in row order; of shared marks of a row, the one whose lease ends last. */
     static Map<Row, RowClaim> toMap(List<Object[]> rows) {
         TreeMap<Row, RowClaim> sorted = new TreeMap<>();
         for (Object[] row : rows) {
             RowClaim claim = rowClaim(row);
-            sorted.put(claim.row(), claim);
+            sorted.merge(claim.row(), claim, RowClaim::later);
         }
         return Collections.unmodifiableMap(new LinkedHashMap<>(sorted));
     }
@@ -329,15 +343,30 @@ final class LockTable {
     static RowClaim rowClaim(Object[] row) {
         return new RowClaim(new Row((String) row[0], (String) row[1]), new Holder((String) row[2],
                 emptyToNull(row[3]), emptyToNull(row[4]), Instant.ofEpochMilli(number(row[6])),
-                Instant.ofEpochMilli(number(row[7]))), "S".equals(String.valueOf(row[8]).trim()) ? Scope.SUBTREE
-                        : Scope.ROW, null);
+                Instant.ofEpochMilli(number(row[7])), mode(row[9])), "S".equals(String.valueOf(row[8]).trim())
+                        ? Scope.SUBTREE : Scope.ROW, null);
     }
 
     /** One intention (as {@link #selectIntents} reads it) as its row and its holder. */
     static RowClaim intentClaim(Object[] row) {
         return new RowClaim(new Row((String) row[0], (String) row[1]), new Holder((String) row[3],
                 emptyToNull(row[4]), emptyToNull(row[5]), Instant.ofEpochMilli(number(row[6])),
-                Instant.ofEpochMilli(number(row[7]))), Scope.SUBTREE, null);
+                Instant.ofEpochMilli(number(row[7])), mode(row[8])), Scope.SUBTREE, null);
+    }
+
+    /** The mode of a mark or intention as stored ('S' or 'X'). */
+    static ClaimMode mode(Object stored) {
+        return "S".equals(String.valueOf(stored).trim()) ? ClaimMode.SHARED : ClaimMode.EXCLUSIVE;
+    }
+
+    /** The mode of a claim as stored. */
+    static String mode(ClaimSpec spec) {
+        return spec.isShared() ? "S" : "X";
+    }
+
+    /** Whether a mark or intention as read (mode at {@code at}) is shared. */
+    static boolean isShared(Object[] row, int at) {
+        return mode(row[at]) == ClaimMode.SHARED;
     }
 
     static long number(Object value) {

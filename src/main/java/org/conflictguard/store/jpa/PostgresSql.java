@@ -31,7 +31,7 @@ final class PostgresSql extends DialectSql {
             + " busy AS (SELECT COUNT(*) AS n FROM cg_object_lock l, head h"
             + " WHERE l.namespace = ? AND l.operation_id = ? AND l.lease_until > h.now),"
             + " ins AS (INSERT INTO cg_object_lock (namespace, " + COLUMNS + ")"
-            + " SELECT ?, w.model_name, w.object_id, ?, ?, ?, h.token, h.now, h.now + ?, 'R' FROM wanted w, head h"
+            + " SELECT ?, w.model_name, w.object_id, ?, ?, ?, h.token, h.now, h.now + ?, 'R', ? FROM wanted w, head h"
             + " WHERE NOT EXISTS (SELECT 1 FROM taken) AND (SELECT n FROM busy) = 0"
             + " ORDER BY w.model_name, w.object_id RETURNING 1)"
             + " SELECT h.token, h.now, (SELECT n FROM busy), (SELECT COUNT(*) FROM taken),"
@@ -64,10 +64,10 @@ final class PostgresSql extends DialectSql {
             + " free AS (SELECT NOT EXISTS (SELECT 1 FROM taken) AND NOT EXISTS (SELECT 1 FROM below)"
             + " AND NOT EXISTS (SELECT 1 FROM above) AS ok),"
             + " ins AS (INSERT INTO cg_object_lock (namespace, " + COLUMNS + ")"
-            + " SELECT ?, m.e, m.i, ?, ?, ?, ?, ?, ?, m.s FROM marks m WHERE (SELECT ok FROM free)"
+            + " SELECT ?, m.e, m.i, ?, ?, ?, ?, ?, ?, m.s, ? FROM marks m WHERE (SELECT ok FROM free)"
             + " ORDER BY m.e, m.i RETURNING 1),"
             + " intents AS (INSERT INTO cg_intent (namespace, model_name, object_id, token, operation_id, label,"
-            + " user_name, created_at, lease_until) SELECT ?, a.e, a.i, ?, ?, ?, ?, ?, ? FROM ancestors a"
+            + " user_name, created_at, lease_until, claim_mode) SELECT ?, a.e, a.i, ?, ?, ?, ?, ?, ?, ? FROM ancestors a"
             + " WHERE (SELECT ok FROM free) ORDER BY a.e, a.i RETURNING 1)"
             + " SELECT (SELECT ok FROM free), (SELECT COUNT(*) FROM ins), (SELECT COUNT(*) FROM intents),"
             + " (SELECT COUNT(*) FROM pg_notify('" + PostgresFeed.CHANNEL + "', ?) WHERE (SELECT ok FROM free))";
@@ -147,7 +147,7 @@ final class PostgresSql extends DialectSql {
         try {
             result = (Object[]) table.query(em, ONE_STATEMENT, entities, ids, table.namespace(), table.namespace(),
                     spec.operationId(), table.namespace(), spec.operationId(), LockTable.nullToEmpty(spec.label()),
-                    LockTable.nullToEmpty(spec.user()), spec.lease().toMillis(),
+                    LockTable.nullToEmpty(spec.user()), spec.lease().toMillis(), LockTable.mode(spec),
                     PostgresFeed.grantPrefix(table.namespace())).getSingleResult();
         } catch (RuntimeException e) {
             if (SqlErrors.isUniqueViolation(e)) {
@@ -201,8 +201,9 @@ final class PostgresSql extends DialectSql {
         Object[] result;
         try {
             result = (Object[]) table.query(em, HIERARCHICAL, markEntities, markIds, scopes, ancestorEntities,
-                    ancestorIds, ns, ns, now, ns, now, ns, spec.operationId(), label, user, token, now, leaseUntil, ns,
-                    token, spec.operationId(), label, user, now, leaseUntil, PostgresFeed.granted(ns, token))
+                    ancestorIds, ns, ns, now, ns, now, ns, spec.operationId(), label, user, token, now, leaseUntil,
+                    LockTable.mode(spec), ns, token, spec.operationId(), label, user, now, leaseUntil,
+                    LockTable.mode(spec), PostgresFeed.granted(ns, token))
                     .getSingleResult();
         } catch (RuntimeException e) {
             if (SqlErrors.isUniqueViolation(e)) {

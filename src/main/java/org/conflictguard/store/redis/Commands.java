@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.Comparator;
+import org.conflictguard.ClaimMode;
 import org.conflictguard.Holder;
 import org.conflictguard.Mark;
 import org.conflictguard.OperationInUseException;
@@ -48,6 +49,7 @@ final class Commands {
         args.add(Long.toString(spec.lease().toMillis()));
         args.add(nullToEmpty(spec.label()));
         args.add(nullToEmpty(spec.user()));
+        args.add(spec.isShared() ? "S" : "X");
         int groupsAt = args.size();
         args.add(null);
         int groups = 0;
@@ -186,8 +188,8 @@ final class Commands {
     }
 
     /**
-     * Held rows: n, (entity, id, token, scope) * n, then (token, op, label, user, since, lease) per
-     * holder; sorted by row, then by holder, one entry per row and holder.
+     * Held rows: n, (entity, id, token, scope) * n, then (token, op, label, user, since, lease, mode)
+     * per holder; sorted by row, then by holder, one entry per row and holder.
      */
     private static List<RowClaim> heldRows(Reply reply) {
         long n = reply.integer();
@@ -199,7 +201,7 @@ final class Commands {
         while (reply.hasMore()) {
             long token = reply.integer();
             holders.put(token, new Holder(reply.text(), emptyToNull(reply.text()), emptyToNull(reply.text()),
-                    reply.instant(), reply.instant()));
+                    reply.instant(), reply.instant(), "S".equals(reply.text()) ? ClaimMode.SHARED : ClaimMode.EXCLUSIVE));
         }
         TreeSet<RowClaim> sorted = new TreeSet<>(Comparator.comparing(RowClaim::row)
                 .thenComparing(c -> c.holder().operationId()));

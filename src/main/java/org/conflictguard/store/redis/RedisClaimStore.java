@@ -101,7 +101,7 @@ public final class RedisClaimStore implements ClaimStore {
         }
         Map<Row, RowClaim> found = new LinkedHashMap<>();
         for (RowClaim claim : protocol.call(Commands.MARKS, new TreeSet<>(rows))) {
-            found.put(claim.row(), claim);
+            found.merge(claim.row(), claim, RowClaim::later);
         }
         return Collections.unmodifiableMap(found);
     }

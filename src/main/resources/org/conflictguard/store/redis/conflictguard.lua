@@ -12,24 +12,28 @@
 --   <P>:leases           sorted set token -> lease end, for sweeps
 --   <P>:locked:<Entity>  set of marked ids (for people: SMEMBERS shows what is claimed, subtree
 --                        roots included)
---   <P>:owner:<Entity>   hash id -> token of the claim that marked the row (alone or with its subtree)
---   <P>:subtree:<Entity> hash id -> token of the claim that marked the row with its subtree
+--   <P>:owner:<Entity>   hash id -> token of the claim that marked the row (alone or with its
+--                        subtree); for a row shared claims marked, their tokens separated by spaces
+--   <P>:subtree:<Entity> hash id -> token(s) of the claim(s) that marked the row with its subtree
 --   <P>:intent:<Entity>:<id>  set of the tokens of the claims that hold something strictly
 --                        below the row: they put an intention on it
---   <P>:claim:<token>    hash op, label, user, since, lease (ms, Redis clock), and msgpack lists:
+--   <P>:claim:<token>    hash op, label, user, since, lease (ms, Redis clock), mode ('S' for a
+--                        shared claim, absent for an exclusive one), and msgpack lists:
 --                        marks (entity, {ids alone}, {ids with subtree}, ...) and intentions
 --                        (entity, {ids}, ...)
 --   <P>:op:<operation>   set of the tokens of the operation's claims, live or lapsed until swept
 -- A mark or intention counts while its token names a claim whose lease is after now. A row's
--- mark is a subtree mark when the subtree hash names the same token as the owner hash.
+-- mark is a subtree mark when the subtree hash names the token too.
 --
 -- Channel <P>:changes (a channel, not a key) tells every node what changed: "G <token>" a claim
 -- was granted, "E <token>" a claim ended (released, force-released, swept). Nodes publish
 -- "P <text>" there themselves to check that their subscription works.
 --
--- A claim conflicts with another live claim when: one of its marks is on a row the other
--- marked; one of its subtree marks is on a row the other has an intention on; or one of the rows
--- it puts intentions on (the ancestors of its marks) carries the other's subtree mark.
+-- A claim conflicts with another live claim, unless both are shared, when: one of its marks is on
+-- a row the other marked; one of its subtree marks is on a row the other has an intention on; or
+-- one of the rows it puts intentions on (the ancestors of its marks) carries the other's subtree
+-- mark. (Multi-granularity locking with the modes of whole claims: S and X marks, IS and IX
+-- intentions.)
 --
 -- Replies are arrays. Numbers (tokens, times in ms, counts) are integers; ids, names, labels and
 -- statuses are strings. Each command below states its reply.
@@ -56,18 +60,49 @@ local function op_key(op)
   return P .. ':op:' .. op
 end
 
--- Memoised "is the claim with this token live at now?"
+-- Memoised "is the claim with this token live at now?", and whether it is shared.
 local function liveness(now)
-  local memo = {}
-  return function(token)
+  local memo, shared = {}, {}
+  local function live(token)
     local v = memo[token]
     if v == nil then
-      local lease = redis.call('HGET', claim_key(token), 'lease')
-      v = lease ~= false and tonumber(lease) > now
+      local h = redis.call('HMGET', claim_key(token), 'lease', 'mode')
+      v = h[1] ~= false and tonumber(h[1]) > now
       memo[token] = v
+      shared[token] = h[2] == 'S'
     end
     return v
   end
+  return live, function(token)
+    live(token)
+    return shared[token]
+  end
+end
+
+-- Calls fn(token) for every token of a hash value (one token, or several separated by spaces).
+local function each_token(value, fn)
+  if not string.find(value, ' ', 1, true) then
+    fn(value)
+    return
+  end
+  for t in string.gmatch(value, '%S+') do fn(t) end
+end
+
+-- Whether a hash value names the token.
+local function names(value, token)
+  if not value then return false end
+  if value == token then return true end
+  local found = false
+  each_token(value, function(t) if t == token then found = true end end)
+  return found
+end
+
+-- The value without the token (false when nothing remains).
+local function without(value, token)
+  local rest = {}
+  each_token(value, function(t) if t ~= token then rest[#rest + 1] = t end end)
+  if #rest == 0 then return false end
+  return table.concat(rest, ' ')
 end
 
 -- The live claim among the operation's claims, or nil.
@@ -107,7 +142,7 @@ end
 
 -- The scope of the mark the claim with this token holds on a row of entity.
 local function scope_of(entity, id, token)
-  if redis.call('HGET', P .. ':subtree:' .. entity, id) == token then return 'SUBTREE' end
+  if names(redis.call('HGET', P .. ':subtree:' .. entity, id), token) then return 'SUBTREE' end
   return 'ROW'
 end
 
@@ -124,19 +159,20 @@ local function intent_key(entity, id)
   return P .. ':intent:' .. entity .. ':' .. id
 end
 
--- Appends a holder record (token, op, label, user, since, lease) for each distinct token.
+-- Appends a holder record (token, op, label, user, since, lease, mode 'S' or 'X') for each distinct token.
 local function append_holders(out, tokens)
   local seen = {}
   for _, t in ipairs(tokens) do
     if not seen[t] then
       seen[t] = true
-      local h = redis.call('HMGET', claim_key(t), 'op', 'label', 'user', 'since', 'lease')
+      local h = redis.call('HMGET', claim_key(t), 'op', 'label', 'user', 'since', 'lease', 'mode')
       out[#out + 1] = tonumber(t)
       out[#out + 1] = h[1]
       out[#out + 1] = h[2]
       out[#out + 1] = h[3]
       out[#out + 1] = tonumber(h[4])
       out[#out + 1] = tonumber(h[5])
+      out[#out + 1] = h[6] or 'X'
     end
   end
 end
@@ -155,10 +191,11 @@ local function marks_on(from, live, found, holders)
   each_group(ARGV, from, function(entity, ids, first, last)
     local owners = hvalues(P .. ':owner:' .. entity, ids, first, last)
     for k = 1, #owners do
-      local t = owners[k]
-      if t and live(t) then
+      if owners[k] then
         local id = ids[first + k - 1]
-        add_found(found, holders, entity, id, t, scope_of(entity, id, t))
+        each_token(owners[k], function(t)
+          if live(t) then add_found(found, holders, entity, id, t, scope_of(entity, id, t)) end
+        end)
       end
     end
   end)
@@ -187,8 +224,18 @@ local function drop_claim(token, op)
     local subtrees = hvalues(P .. ':subtree:' .. entity, ids, 1, #ids)
     local mine, mine_subtrees = {}, {}
     for k = 1, #ids do
-      if owners[k] == token then mine[#mine + 1] = ids[k] end
-      if subtrees[k] == token then mine_subtrees[#mine_subtrees + 1] = ids[k] end
+      if owners[k] == token then
+        mine[#mine + 1] = ids[k]
+      elseif names(owners[k], token) then
+        -- A row shared with other claims: only this claim's token goes.
+        redis.call('HSET', P .. ':owner:' .. entity, ids[k], without(owners[k], token))
+        released = released + 1
+      end
+      if subtrees[k] == token then
+        mine_subtrees[#mine_subtrees + 1] = ids[k]
+      elseif names(subtrees[k], token) then
+        redis.call('HSET', P .. ':subtree:' .. entity, ids[k], without(subtrees[k], token))
+      end
     end
     chunks(1, #mine, function(s, e)
       redis.call('HDEL', P .. ':owner:' .. entity, unpack(mine, s, e))
@@ -210,23 +257,29 @@ end
 
 local commands = {}
 
--- claim op leaseMs label user groups markGroups... intentGroups...
+-- claim op leaseMs label user mode groups markGroups... intentGroups...
+--   mode: 'S' shared, 'X' exclusive
 --   markGroups: entity, nRow, rowIds..., nSubtree, subtreeIds... (ids sorted, each row once)
 --   intentGroups: entity, n, ids... (the ancestors of the marks)
 --   -> {'CLAIMED', token, since, lease}
---    | {'CONFLICT', n, (entity, id, token, scope) * n, (token, op, label, user, since, lease) * holders}
+--    | {'CONFLICT', n, (entity, id, token, scope) * n, (token, op, label, user, since, lease, mode) * holders}
 --    | {'BUSY'} when the operation already holds a live claim
 commands.claim = function()
   local op, lease_ms, label, user = ARGV[3], tonumber(ARGV[4]), ARGV[5], ARGV[6]
+  local shared = ARGV[7] == 'S'
   local now = now_ms()
-  local live = liveness(now)
+  local live, is_shared = liveness(now)
   if live_claim_of(op, live) then
     return {'BUSY'}
   end
+  -- Whether a live claim with this token is in the way of this one.
+  local function blocks(t)
+    return live(t) and not (shared and is_shared(t))
+  end
   -- Read the groups: marks {entity, rowFirst, rowLast, subFirst, subLast}, intents {entity, first, last}.
   local marks, intents = {}, {}
-  local i = 8
-  for g = 1, tonumber(ARGV[7]) do
+  local i = 9
+  for g = 1, tonumber(ARGV[8]) do
     local entity, nr = ARGV[i], tonumber(ARGV[i + 1])
     local ns = tonumber(ARGV[i + 2 + nr])
     marks[#marks + 1] = {entity, i + 2, i + 1 + nr, i + 3 + nr, i + 2 + nr + ns}
@@ -235,24 +288,28 @@ commands.claim = function()
   each_group(ARGV, i, function(entity, ids, first, last)
     intents[#intents + 1] = {entity, first, last}
   end)
-  -- Check everything before writing anything.
+  -- Check everything before writing anything. A shared claim keeps what it read: the live
+  -- shared claims it joins on each row.
   local found, holders = {}, {}
+  local kept = {}
   for _, m in ipairs(marks) do
     local entity = m[1]
     for _, range in ipairs({{m[2], m[3]}, {m[4], m[5]}}) do
       local owners = hvalues(P .. ':owner:' .. entity, ARGV, range[1], range[2])
       for k = 1, #owners do
-        local t = owners[k]
-        if t and live(t) then
+        if owners[k] then
           local id = ARGV[range[1] + k - 1]
-          add_found(found, holders, entity, id, t, scope_of(entity, id, t))
+          each_token(owners[k], function(t)
+            if blocks(t) then add_found(found, holders, entity, id, t, scope_of(entity, id, t)) end
+          end)
         end
       end
+      if shared then kept[#kept + 1] = owners end
     end
     -- One live claim below a subtree root is enough to refuse; the client names the rows.
     for k = m[4], m[5] do
       for _, t in ipairs(redis.call('SMEMBERS', intent_key(entity, ARGV[k]))) do
-        if live(t) then
+        if blocks(t) then
           add_found(found, holders, entity, ARGV[k], t, 'SUBTREE')
           break
         end
@@ -262,8 +319,12 @@ commands.claim = function()
   for _, a in ipairs(intents) do
     local above = hvalues(P .. ':subtree:' .. a[1], ARGV, a[2], a[3])
     for k = 1, #above do
-      local t = above[k]
-      if t and live(t) then add_found(found, holders, a[1], ARGV[a[2] + k - 1], t, 'SUBTREE') end
+      if above[k] then
+        local id = ARGV[a[2] + k - 1]
+        each_token(above[k], function(t)
+          if blocks(t) then add_found(found, holders, a[1], id, t, 'SUBTREE') end
+        end)
+      end
     end
   end
   if #found > 0 then
@@ -274,21 +335,52 @@ commands.claim = function()
   redis.call('SET', FENCE, digits(now * 1024), 'NX')
   local token = digits(redis.call('INCR', FENCE))
   local lease = now + lease_ms
+  -- The value a row's hash field takes: this token, after the live tokens already there when shared.
+  local function joined(value)
+    if not (shared and value) then return token end
+    local out = {}
+    each_token(value, function(t) if live(t) then out[#out + 1] = t end end)
+    out[#out + 1] = token
+    return table.concat(out, ' ')
+  end
   local mark_index, intent_index = {}, {}
+  local r = 0
   for _, m in ipairs(marks) do
     local entity, alone, subtrees = m[1], {}, {}
     for _, range in ipairs({{m[2], m[3]}, {m[4], m[5]}}) do
-      local owned = range[1] == m[4] and subtrees or alone
+      local is_subtree = range[1] == m[4]
+      local owned = is_subtree and subtrees or alone
+      r = r + 1
+      local owners = kept[r]
+      local above = shared and hvalues(P .. ':subtree:' .. entity, ARGV, range[1], range[2])
       chunks(range[1], range[2], function(s, e)
         redis.call('SADD', P .. ':locked:' .. entity, unpack(ARGV, s, e))
-        local pairs_ = {}
+        local pairs_, subs = {}, {}
         for k = s, e do
+          local at = k - range[1] + 1
           pairs_[#pairs_ + 1] = ARGV[k]
-          pairs_[#pairs_ + 1] = token
+          pairs_[#pairs_ + 1] = owners and joined(owners[at]) or token
           owned[#owned + 1] = ARGV[k]
+          if shared then
+            -- The subtree field keeps the live shared subtree marks, plus this one for a subtree.
+            local rest = {}
+            if above[at] then
+              each_token(above[at], function(t) if live(t) then rest[#rest + 1] = t end end)
+            end
+            if is_subtree then rest[#rest + 1] = token end
+            subs[#subs + 1] = {ARGV[k], #rest > 0 and table.concat(rest, ' ') or false}
+          end
         end
         redis.call('HSET', P .. ':owner:' .. entity, unpack(pairs_))
-        if range[1] == m[4] then
+        if shared then
+          for _, sub in ipairs(subs) do
+            if sub[2] then
+              redis.call('HSET', P .. ':subtree:' .. entity, sub[1], sub[2])
+            else
+              redis.call('HDEL', P .. ':subtree:' .. entity, sub[1])
+            end
+          end
+        elseif is_subtree then
           redis.call('HSET', P .. ':subtree:' .. entity, unpack(pairs_))
         else
           -- A row mark over a lapsed subtree mark: the row is no subtree root any more.
@@ -311,6 +403,7 @@ commands.claim = function()
   end
   redis.call('HSET', claim_key(token), 'op', op, 'label', label, 'user', user, 'since', digits(now),
     'lease', digits(lease), 'marks', cmsgpack.pack(mark_index), 'intents', cmsgpack.pack(intent_index))
+  if shared then redis.call('HSET', claim_key(token), 'mode', 'S') end
   redis.call('SADD', op_key(op), token)
   redis.call('ZADD', LEASES, digits(lease), token)
   redis.call('PUBLISH', P .. ':changes', 'G ' .. token)
@@ -358,7 +451,7 @@ end
 -- marks groups... -> {n, (entity, id, token, scope) * n, holders...}: the live marks on these rows
 commands.marks = function()
   local found, holders = {}, {}
-  marks_on(3, liveness(now_ms()), found, holders)
+  marks_on(3, (liveness(now_ms())), found, holders)
   return append_held({}, found, holders)
 end
 
@@ -379,7 +472,7 @@ end
 
 -- claims_of op -> same shape as marks, over the marks the operation's live claim holds
 commands.claims_of = function()
-  local token = live_claim_of(ARGV[3], liveness(now_ms()))
+  local token = live_claim_of(ARGV[3], (liveness(now_ms())))
   if not token then return {0} end
   local index = cmsgpack.unpack(redis.call('HGET', claim_key(token), 'marks'))
   local found, holders = {}, {}
@@ -389,7 +482,7 @@ commands.claims_of = function()
       local ids = index[g + s]
       local owners = hvalues(P .. ':owner:' .. entity, ids, 1, #ids)
       for k = 1, #ids do
-        if owners[k] == token then add_found(found, holders, entity, ids[k], token, scope) end
+        if names(owners[k], token) then add_found(found, holders, entity, ids[k], token, scope) end
       end
     end
   end

@@ -1,0 +1,43 @@
+-- ConflictGuard claim store for PostgreSQL (10+).
+-- Times are epoch milliseconds by the database clock.
+-- One row per mark: a row a claim holds alone (scope 'R') or with its subtree (scope 'S').
+CREATE TABLE cg_object_lock (
+    namespace    VARCHAR(64)  NOT NULL,
+    model_name   VARCHAR(100) NOT NULL,
+    object_id    VARCHAR(255) NOT NULL,
+    operation_id VARCHAR(100) NOT NULL,
+    label        VARCHAR(200) NOT NULL,
+    user_name    VARCHAR(200) NOT NULL,
+    token        BIGINT       NOT NULL,
+    created_at   BIGINT       NOT NULL,
+    lease_until  BIGINT       NOT NULL,
+    scope        CHAR(1)      NOT NULL,
+    CONSTRAINT cg_object_lock_pk PRIMARY KEY (namespace, model_name, object_id)
+);
+CREATE INDEX cg_object_lock_operation ON cg_object_lock (namespace, operation_id);
+CREATE INDEX cg_object_lock_lease ON cg_object_lock (namespace, lease_until);
+-- Write checks on each node read which claims are kept (a claim's token) and their marks.
+CREATE INDEX cg_object_lock_token ON cg_object_lock (namespace, token);
+-- One row per intention: a claim holds something below this row (one of its ancestors).
+CREATE TABLE cg_intent (
+    namespace    VARCHAR(64)  NOT NULL,
+    model_name   VARCHAR(100) NOT NULL,
+    object_id    VARCHAR(255) NOT NULL,
+    token        BIGINT       NOT NULL,
+    operation_id VARCHAR(100) NOT NULL,
+    label        VARCHAR(200) NOT NULL,
+    user_name    VARCHAR(200) NOT NULL,
+    created_at   BIGINT       NOT NULL,
+    lease_until  BIGINT       NOT NULL,
+    CONSTRAINT cg_intent_pk PRIMARY KEY (namespace, model_name, object_id, token)
+);
+CREATE INDEX cg_intent_operation ON cg_intent (namespace, operation_id, token);
+CREATE INDEX cg_intent_lease ON cg_intent (namespace, lease_until);
+-- One row per namespace, locked by claims that take part in a hierarchy, so that a subtree
+-- claim and a claim below it never pass each other's checks.
+CREATE TABLE cg_namespace (
+    namespace    VARCHAR(64)  NOT NULL,
+    CONSTRAINT cg_namespace_pk PRIMARY KEY (namespace)
+);
+-- Fencing tokens. Keep CACHE 1 (the default): a per-session cache would hand out tokens out of order.
+CREATE SEQUENCE cg_fence_seq START WITH 1 INCREMENT BY 1 CACHE 1;
