@@ -21,6 +21,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.IntStream;
 import org.conflictguard.Claim;
 import org.conflictguard.ClaimRefusedException;
@@ -606,6 +607,267 @@ public abstract class ClaimStoreContractTest {
         }
         assertThat(snapshot(namespace)).isEqualTo(before);
         held.release();
+    }
+
+    // ----- Modes and lease control.
+
+    @Test
+    void sharedClaimsCoexistAndAnExclusiveOneConflictsWithThemInEitherOrder() {
+        Claim first = guard.claim(ClaimRequest.builder().operationId("reader-1").label("export").shared()
+                .row("Task", 1).row("Task", 2).build()).orElseThrow();
+        Claim second = guard.claim(ClaimRequest.builder().operationId("reader-2").label("report").shared()
+                .row("Task", 2).row("Task", 3).build()).orElseThrow();
+        assertThat(first.mode()).isEqualTo(org.conflictguard.ClaimMode.SHARED);
+        RowClaim seen = guard.inspect(List.of(Row.of("Task", 2))).get(Row.of("Task", 2));
+        assertThat(seen.holder().mode()).isEqualTo(org.conflictguard.ClaimMode.SHARED);
+        assertThat(seen.holder().operationId()).isIn("reader-1", "reader-2");
+        assertThat(seen.toString()).contains("in shared mode");
+
+        ClaimResult writer = guard.claim(ClaimRequest.builder().operationId("writer").row("Task", 2).row("Task", 9)
+                .build());
+        assertThat(writer.isClaimed()).isFalse();
+        assertThat(writer.conflicts()).as("every shared holder of the row, each with its mode")
+                .extracting(c -> c.row().id() + " " + c.holder().operationId() + " " + c.holder().mode())
+                .containsExactlyInAnyOrder("2 reader-1 SHARED", "2 reader-2 SHARED");
+        assertThat(guard.inspect(List.of(Row.of("Task", 9)))).as("the refused claim took nothing").isEmpty();
+
+        assertThat(first.release()).isEqualTo(new ReleaseOutcome(2, 0));
+        assertThat(guard.claim(ClaimRequest.builder().operationId("writer").row("Task", 2).build()).isClaimed())
+                .as("one shared holder is left").isFalse();
+        assertThat(guard.claimsOf("reader-2")).extracting(RowClaim::row)
+                .containsExactly(Row.of("Task", 2), Row.of("Task", 3));
+        assertThat(second.release()).isEqualTo(new ReleaseOutcome(2, 0));
+
+        try (Claim exclusive = guard.claim(ClaimRequest.builder().operationId("writer").row("Task", 2).build())
+                .orElseThrow()) {
+            ClaimResult reader = guard.claim(ClaimRequest.builder().operationId("reader-3").shared().row("Task", 2)
+                    .build());
+            assertThat(reader.conflicts()).singleElement().satisfies(c -> {
+                assertThat(c.holder().operationId()).isEqualTo("writer");
+                assertThat(c.holder().mode()).isEqualTo(org.conflictguard.ClaimMode.EXCLUSIVE);
+            });
+        }
+    }
+
+    /**
+     * The compatibility matrix of multi-granularity locking, with the modes of whole claims: on the
+     * same row, a subtree above a row, a row below a subtree and a subtree above a subtree, the
+     * second claim is granted exactly when both are shared, and a refusal names the first claim's
+     * holder and mode.
+     */
+    @Test
+    void theModeMatrixHoldsOnRowsSubtreesAndIntentionsInEitherOrder() {
+        record Shape(String name, List<Mark> marks, List<Row> ancestors) {
+        }
+        List<Shape> shapes = List.of(new Shape("row T7", List.of(row(T7)), List.of(M10, P1)),
+                new Shape("subtree P1", List.of(subtree(P1)), List.of()),
+                new Shape("subtree M10", List.of(subtree(M10)), List.of(P1)),
+                new Shape("row P1", List.of(row(P1)), List.of()));
+        org.conflictguard.ClaimMode[] modes = org.conflictguard.ClaimMode.values();
+        int pairs = 0;
+        for (Shape a : shapes) {
+            for (Shape b : shapes) {
+                boolean meet = !(a.name().equals("row P1") && b.name().startsWith("row T7")
+                        || a.name().startsWith("row T7") && b.name().equals("row P1")
+                        || a.name().equals("row P1") && b.name().equals("subtree M10")
+                        || a.name().equals("subtree M10") && b.name().equals("row P1"));
+                for (org.conflictguard.ClaimMode ma : modes) {
+                    for (org.conflictguard.ClaimMode mb : modes) {
+                        ClaimOutcome first = store.claim(new ClaimSpec("op-a", null, null, a.marks(), a.ancestors(),
+                                LEASE, ma));
+                        ClaimOutcome second = store.claim(new ClaimSpec("op-b", null, null, b.marks(),
+                                b.ancestors(), LEASE, mb));
+                        String what = ma + " " + a.name() + " then " + mb + " " + b.name();
+                        assertThat(first.isGranted()).as(what).isTrue();
+                        assertThat(second.isGranted()).as(what).isEqualTo(!meet || ma.compatibleWith(mb));
+                        if (!second.isGranted()) {
+                            assertThat(second.conflicts()).as(what).isNotEmpty().allSatisfy(c -> {
+                                assertThat(c.holder().operationId()).isEqualTo("op-a");
+                                assertThat(c.holder().mode()).isEqualTo(ma);
+                            });
+                        } else {
+                            assertThat(store.release("op-b", second.token())).as(what).isEqualTo(1);
+                        }
+                        assertThat(store.release("op-a", first.token())).as(what).isEqualTo(1);
+                        pairs++;
+                    }
+                }
+            }
+        }
+        assertThat(pairs).isEqualTo(64);
+    }
+
+    /**
+     * Threads claim random small sets of rows, shared or exclusive, and record what they hold while
+     * they hold it: a row never has an exclusive holder beside any other holder, and shared holders do
+     * meet on rows.
+     */
+    @Test
+    void manyThreadsOfSharedAndExclusiveClaimsNeverHoldARowAgainstTheMatrix() throws Exception {
+        int threads = 8;
+        Map<Row, int[]> holding = new ConcurrentHashMap<>(); // [shared, exclusive]
+        AtomicInteger violations = new AtomicInteger();
+        AtomicInteger sharedMeetings = new AtomicInteger();
+        AtomicInteger granted = new AtomicInteger();
+        long end = System.nanoTime() + fuzzDuration().toNanos();
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int seed = t;
+                done.add(pool.submit(() -> {
+                    Random random = new Random(seed);
+                    while (System.nanoTime() < end) {
+                        boolean shared = random.nextInt(4) != 0;
+                        ClaimRequest.Builder request = ClaimRequest.builder().mode(shared
+                                ? org.conflictguard.ClaimMode.SHARED : org.conflictguard.ClaimMode.EXCLUSIVE);
+                        for (int i = 0; i < 1 + random.nextInt(3); i++) {
+                            request.row("Task", random.nextInt(6));
+                        }
+                        ClaimResult result = guard.claim(request.build());
+                        if (!result.isClaimed()) {
+                            continue;
+                        }
+                        granted.incrementAndGet();
+                        try (Claim claim = result.claim()) {
+                            for (Row row : claim.rows()) {
+                                synchronized (holding) {
+                                    int[] count = holding.computeIfAbsent(row, r -> new int[2]);
+                                    count[shared ? 0 : 1]++;
+                                    if (count[1] > 1 || count[1] == 1 && count[0] > 0) {
+                                        violations.incrementAndGet();
+                                    }
+                                    if (count[0] > 1) {
+                                        sharedMeetings.incrementAndGet();
+                                    }
+                                }
+                            }
+                            Thread.yield();
+                            for (Row row : claim.rows()) {
+                                synchronized (holding) {
+                                    holding.get(row)[shared ? 0 : 1]--;
+                                }
+                            }
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(violations.get()).as("rows held against the matrix").isZero();
+        assertThat(granted.get()).isGreaterThan(20);
+        assertThat(sharedMeetings.get()).as("shared claims held a row together").isPositive();
+    }
+
+    @Test
+    void aFixedLeaseLapsesOnTimeWithoutRenewal() {
+        Claim claim = guard.claim(ClaimRequest.builder().operationId("fixed").row("Task", 1)
+                .fixedLease(Duration.ofMillis(300)).build()).orElseThrow();
+        assertThat(Duration.between(claim.since(), claim.leaseUntil())).isEqualTo(Duration.ofMillis(300));
+        RowClaim held = guard.inspect(List.of(Row.of("Task", 1))).get(Row.of("Task", 1));
+        assertThat(held.holder().leaseUntil()).isEqualTo(claim.leaseUntil());
+        await("the fixed lease lapses").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
+                .until(() -> guard.inspect(List.of(Row.of("Task", 1))).isEmpty());
+        assertThat(claim.isHeld()).isFalse();
+        try (Claim next = guard.claim(ClaimRequest.builder().row("Task", 1).build()).orElseThrow()) {
+            assertThat(next.since()).as("by the store's clock, not before the lease end")
+                    .isAfterOrEqualTo(claim.leaseUntil());
+        }
+        assertThat(claim.renew(Duration.ofSeconds(1))).as("a lapsed claim is not renewed").isEmpty();
+        assertThat(claim.isLost()).isTrue();
+        assertThat(claim.release()).isEqualTo(new ReleaseOutcome(0, 1));
+    }
+
+    @Test
+    void aFixedLeaseOfAFewMillisecondsIsHonoured() {
+        Claim claim = guard.claim(ClaimRequest.builder().row("Task", 1).fixedLease(Duration.ofMillis(2)).build())
+                .orElseThrow();
+        assertThat(Duration.between(claim.since(), claim.leaseUntil())).isEqualTo(Duration.ofMillis(2));
+        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(5))
+                .until(() -> guard.claim(ClaimRequest.builder().operationId("after").row("Task", 1).build())
+                        .isClaimed());
+        guard.forceRelease("after");
+        claim.release();
+    }
+
+    @Test
+    void renewWithALengthSetsTheLeaseEndByTheStoresClock() {
+        try (Claim claim = guard.claim(ClaimRequest.builder().operationId("renewing").row("Task", 1)
+                .fixedLease(Duration.ofSeconds(1)).build()).orElseThrow()) {
+            Instant longer = claim.renew(Duration.ofSeconds(10)).orElseThrow();
+            assertThat(claim.leaseUntil()).isEqualTo(longer);
+            Holder holder = guard.inspect(List.of(Row.of("Task", 1))).get(Row.of("Task", 1)).holder();
+            assertThat(holder.leaseUntil()).isEqualTo(longer);
+            assertThat(Duration.between(holder.since(), longer)).isGreaterThanOrEqualTo(Duration.ofSeconds(10));
+
+            Instant shorter = claim.renew(Duration.ofMillis(200)).orElseThrow();
+            assertThat(shorter).isBefore(longer);
+            assertThat(guard.inspect(List.of(Row.of("Task", 1))).get(Row.of("Task", 1)).holder().leaseUntil())
+                    .isEqualTo(shorter);
+            assertThat(claim.renew()).as("renew() uses the length given last").isTrue();
+            assertThat(Duration.between(shorter, claim.leaseUntil())).isLessThan(Duration.ofSeconds(5));
+        }
+    }
+
+    @Test
+    void releaseKeepingHoldsTheRowsUntilTheStoresNowPlusTheKeep() {
+        Claim claim = guard.claim(ClaimRequest.builder().operationId("keeper").row("Task", 1).row("Task", 2)
+                .build()).orElseThrow();
+        Instant until = claim.releaseKeeping(Duration.ofMillis(700)).orElseThrow();
+        assertThat(claim.leaseUntil()).isEqualTo(until);
+        assertThat(guard.inspect(List.of(Row.of("Task", 1))).get(Row.of("Task", 1)).holder().leaseUntil())
+                .isEqualTo(until);
+        assertThat(guard.claim(List.of(Row.of("Task", 2))).isClaimed()).as("kept after the release").isFalse();
+        claim.close(); // does nothing now
+        assertThat(guard.inspect(List.of(Row.of("Task", 2)))).isNotEmpty();
+        assertThatThrownBy(() -> claim.renew(Duration.ofSeconds(1))).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("keeper").hasMessageContaining("released");
+        AtomicReference<Claim> next = new AtomicReference<>();
+        await("the rows lapse after the keep").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
+                .until(() -> {
+                    ClaimResult result = guard.claim(List.of(Row.of("Task", 1), Row.of("Task", 2)));
+                    next.set(result.isClaimed() ? result.claim() : null);
+                    return result.isClaimed();
+                });
+        try (Claim after = next.get()) {
+            assertThat(after.since()).isAfterOrEqualTo(until);
+        }
+        assertThat(guard.sweep().rows()).as("the kept claim was taken over, not left behind").isZero();
+    }
+
+    @Test
+    void badLeaseInputIsRefusedNamingTheOptionAndTheStoreIsUntouched() {
+        Claim held = guard.claim(ClaimRequest.builder().operationId("keeper").row("Task", 1)
+                .fixedLease(Duration.ofDays(1)).build()).orElseThrow();
+        String before = snapshot(namespace);
+        assertThatThrownBy(() -> held.renew(Duration.ZERO)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("renew(Duration) lease").hasMessageContaining("PT0S");
+        assertThatThrownBy(() -> held.renew(Duration.ofMillis(-5))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("out of range");
+        assertThatThrownBy(() -> held.renew(null)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("renew(Duration) lease is null");
+        assertThatThrownBy(() -> held.releaseKeeping(Duration.ofDays(31)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("releaseKeeping(Duration) keep")
+                .hasMessageContaining("PT744H");
+        assertThatThrownBy(() -> held.releaseKeeping(Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> ClaimRequest.builder().fixedLease(Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("fixedLease PT0S");
+        assertThatThrownBy(() -> ClaimRequest.builder().row("Task", 2).lease(Duration.ofSeconds(5))
+                .fixedLease(Duration.ofSeconds(5)).build()).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("lease PT5S and fixedLease PT5S are both set");
+        assertThatThrownBy(() -> ClaimRequest.builder().mode(null)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("mode is null");
+        assertThat(snapshot(namespace)).isEqualTo(before);
+        held.release();
+        assertThatThrownBy(() -> held.renew(Duration.ofSeconds(1))).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("keeper");
+        assertThatThrownBy(() -> held.releaseKeeping(Duration.ofSeconds(1))).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("released");
     }
 
     // ----- Subtree marks and intentions, through the SPI: the graph a guard would read is spelled out.

@@ -158,6 +158,31 @@ public abstract class WriteEnforcementTest {
     }
 
     @Test
+    void rowsUnderASharedClaimAreWrittenByNobodyNotEvenItsHolders() {
+        try (Claim reader = guard.claim(ClaimRequest.builder().label("export").shared().row("Milestone", 10).build())
+                .orElseThrow();
+                Claim other = guard.claim(ClaimRequest.builder().label("report").shared().row("Project", 1)
+                        .dependents(false).build()).orElseThrow()) {
+            try (Claim.Binding bound = reader.bind()) {
+                WriteRefusedException own = refusal(() -> inTransaction(em -> em.find(Task.class, 1L).title = "mine"));
+                assertThat(own.row()).isEqualTo(Row.of("Task", 1));
+                assertThat(own.holder().mode()).isEqualTo(org.conflictguard.ClaimMode.SHARED);
+                assertThat(own.getMessage()).contains("in shared mode").contains("label 'export'");
+                assertThat(own.isOwnClaimLost()).isFalse();
+                assertThat(refusal(() -> inTransaction(em -> em.persist(new Task(300, "new",
+                        em.getReference(Milestone.class, 10L))))).row()).isEqualTo(Row.of("Milestone", 10));
+            }
+            assertThat(refusal(() -> inTransaction(em -> em.find(Task.class, 2L).title = "theirs")).holder()
+                    .operationId()).isEqualTo(reader.operationId());
+            assertThat(refusal(() -> inTransaction(em -> em.find(Project.class, 1L).name = "renamed")).holder()
+                    .operationId()).isEqualTo(other.operationId());
+            inTransaction(em -> em.find(Milestone.class, 20L).name = "outside both");
+        }
+        inTransaction(em -> em.find(Task.class, 1L).title = "after both");
+        assertThat(title(1)).isEqualTo("after both");
+    }
+
+    @Test
     void newDependentsOfAClaimedRowAreRefusedToOthers() {
         try (Claim claim = guard.claim(List.of(Row.of("Milestone", 11))).orElseThrow()) {
             WriteRefusedException refused = refusal(() -> inTransaction(

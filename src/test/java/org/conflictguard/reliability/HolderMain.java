@@ -29,7 +29,8 @@ import org.conflictguard.support.Writes;
  * own (Project 1, Milestone 10, Tasks 1 to 3), claims Project 1 with its dependents in the shared
  * store, says {@code CLAIMED <token> <leaseUntil>} on standard output, then answers commands on
  * standard input until it is killed: {@code WRITE} (a bound write of Task 1: {@code WROTE} or
- * {@code REFUSED <own claim lost>}), {@code RENEW}, {@code HELD}, {@code RELEASE}. Arguments:
+ * {@code REFUSED <own claim lost>}), {@code RENEW}, {@code HELD}, {@code RELEASE},
+ * {@code KEEP <ms>} (release keeping the rows that long: {@code KEPT <lapses at, epoch ms>}). Arguments:
  * {@code redis <address> <namespace> <leaseMs>} or
  * {@code jdbc <url> <user> <password> <namespace> <leaseMs>}.
  */
@@ -93,7 +94,14 @@ public final class HolderMain {
                     ReleaseOutcome outcome = claim.release();
                     say("RELEASED " + outcome.released() + " " + outcome.lost());
                 }
-                default -> say("UNKNOWN " + command);
+                default -> {
+                    if (command.startsWith("KEEP ")) {
+                        say("KEPT " + claim.releaseKeeping(Duration.ofMillis(Long.parseLong(command.substring(5))))
+                                .map(i -> Long.toString(i.toEpochMilli())).orElse("LOST"));
+                    } else {
+                        say("UNKNOWN " + command);
+                    }
+                }
             }
         }
     }

@@ -243,16 +243,18 @@ public final class JpaClaimStore implements ClaimStore {
         try {
             transactions.read("check", em -> {
                 table.head(em, "");
-                table.query(em, "SELECT scope FROM cg_object_lock WHERE namespace = ?", "").setMaxResults(1)
+                table.query(em, "SELECT scope, claim_mode, holder_slot FROM cg_object_lock WHERE namespace = ?", "")
+                        .setMaxResults(1).getResultList();
+                table.query(em, "SELECT token, claim_mode FROM cg_intent WHERE namespace = ?", "").setMaxResults(1)
                         .getResultList();
-                table.query(em, "SELECT token FROM cg_intent WHERE namespace = ?", "").setMaxResults(1).getResultList();
                 return table.query(em, "SELECT namespace FROM cg_namespace WHERE namespace = ?", "").setMaxResults(1)
                         .getResultList();
             });
         } catch (StoreException e) {
             String ddl = dialect.dialect().settingValue() + ".sql";
             throw new ConfigurationException(ConfigKeys.DATABASE_DIALECT, "The database store cannot use its tables"
-                    + " cg_object_lock (with its scope column), cg_intent, cg_namespace and sequence cg_fence_seq ("
+                    + " cg_object_lock (with its scope, claim_mode and holder_slot columns), cg_intent (with claim_mode),"
+                    + " cg_namespace and sequence cg_fence_seq ("
                     + rootMessage(e) + "); apply META-INF-templates/ddl/" + ddl + " to the database (a database set"
                     + " up for an earlier version: META-INF-templates/ddl/upgrade/" + ddl + "), or check "
                     + ConfigKeys.DATABASE_DIALECT + " (now " + dialect.dialect().settingValue() + ")", e);
