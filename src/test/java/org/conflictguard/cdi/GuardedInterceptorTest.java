@@ -119,6 +119,27 @@ public abstract class GuardedInterceptorTest {
     }
 
     @Test
+    void sharedMethodsRunSideBySideAndKeepExclusiveWorkAndWritesOut() throws Exception {
+        CompletableFuture<String> first = new CompletableFuture<>();
+        CompletableFuture<String> second = new CompletableFuture<>();
+        CompletionStage<String> one = service.exportLater(2L, first);
+        CompletionStage<String> two = service.exportLater(2L, second);
+        assertThat(guard.inspect(List.of(Row.of("Project", 2))).values()).singleElement()
+                .satisfies(c -> assertThat(c.holder().mode()).isEqualTo(org.conflictguard.ClaimMode.SHARED))
+                .satisfies(c -> assertThat(c.holder().label()).isEqualTo("export"));
+        assertThatThrownBy(() -> service.archiveLater(2L, new CompletableFuture<>()))
+                .isInstanceOf(ClaimRefusedException.class).hasMessageContaining("in shared mode");
+        assertThat(refusal(() -> service.inTransaction(em -> em.find(Task.class, 4L).title = "x")).holder().mode())
+                .isEqualTo(org.conflictguard.ClaimMode.SHARED);
+        first.complete("a");
+        assertThat(one.toCompletableFuture().get(30, TimeUnit.SECONDS)).isEqualTo("a");
+        assertThat(guard.inspect(List.of(Row.of("Project", 2)))).as("the second export still holds").hasSize(1);
+        second.complete("b");
+        assertThat(two.toCompletableFuture().get(30, TimeUnit.SECONDS)).isEqualTo("b");
+        assertThat(guard.inspect(List.of(Row.of("Project", 2), Row.of("Task", 4)))).isEmpty();
+    }
+
+    @Test
     void aMethodThatThrowsReleasesItsClaim() {
         assertThatThrownBy(() -> service.failHalfway(2L)).isInstanceOf(IllegalStateException.class).hasMessage("boom");
         assertThat(guard.inspect(List.of(Row.of("Project", 2), Row.of("Task", 4)))).isEmpty();
