@@ -30,11 +30,16 @@ public record RowClaim(Row row, Holder holder, Scope scope, Row within) {
     }
 
     /**
-     * Of two claims of one row (shared claims), the one whose lease ends last; the first on a tie.
+     * Of two claims of one row (shared claims), the one that says more: a subtree mark before a
+     * mark of the row alone (it also covers the rows below), then the one whose lease ends last;
+     * the first on a tie.
      *
      * @throws NullPointerException if either is null
      */
-    public static RowClaim later(RowClaim a, RowClaim b) {
+    public static RowClaim wider(RowClaim a, RowClaim b) {
+        if (a.scope() != b.scope()) {
+            return a.scope() == Scope.SUBTREE ? a : b;
+        }
         return b.holder().leaseUntil().isAfter(a.holder().leaseUntil()) ? b : a;
     }
 

@@ -105,7 +105,8 @@ final class ClaimRows {
     /**
      * The rows of a refused request that live claims hold: the store's answer when the request
      * stands outside any hierarchy (then it names exactly the held rows), else every row the
-     * request covers, enumerated, that a live claim covers. Empty if nothing is held any more.
+     * request covers, enumerated, that a live claim covers in a mode that conflicts with the
+     * request's. Empty if nothing is held any more.
      */
     List<RowClaim> conflicts(ClaimStore store, ClaimRequest request, ClaimPlanner.Plan plan, List<RowClaim> refused) {
         boolean hierarchical = !plan.ancestors().isEmpty()
@@ -117,6 +118,8 @@ final class ClaimRows {
         if (request.includesDependents()) {
             covered.addAll(expand(request.rows()));
         }
-        return new ArrayList<>(new TreeMap<>(inspect(store, covered)).values());
+        List<RowClaim> held = new ArrayList<>(new TreeMap<>(inspect(store, covered)).values());
+        held.removeIf(c -> request.mode().compatibleWith(c.holder().mode()));
+        return held;
     }
 }

@@ -65,8 +65,9 @@ public interface ClaimStore extends AutoCloseable {
     /**
      * The live marks on these rows: for each row some live claim marked (alone or with its
      * subtree), that claim's holder and the mark's scope ({@code within} is null); for a row several
-     * shared claims marked, the one whose lease ends last ({@link RowClaim#later}). A row that only
-     * lies inside another row's claimed subtree is absent: ask about its ancestors as well.
+     * shared claims marked, a subtree mark before a row mark, then the one whose lease ends last
+     * ({@link RowClaim#wider}). A row that only lies inside another row's claimed subtree is absent:
+     * ask about its ancestors as well.
      */
     Map<Row, RowClaim> marksOn(Collection<Row> rows);
 

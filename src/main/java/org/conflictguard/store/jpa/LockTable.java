@@ -329,12 +329,12 @@ final class LockTable {
         return (List<Object[]>) query.getResultList();
     }
 
-    /** Marks (in {@link #COLUMNS} order) by row, in row order; of shared marks of a row, the one whose lease ends last. */
+    /** Marks (in {@link #COLUMNS} order) by row, in row order; of shared marks of a row, the widest ({@link RowClaim#wider}). */
     static Map<Row, RowClaim> toMap(List<Object[]> rows) {
         TreeMap<Row, RowClaim> sorted = new TreeMap<>();
         for (Object[] row : rows) {
             RowClaim claim = rowClaim(row);
-            sorted.merge(claim.row(), claim, RowClaim::later);
+            sorted.merge(claim.row(), claim, RowClaim::wider);
         }
         return Collections.unmodifiableMap(new LinkedHashMap<>(sorted));
     }

@@ -101,7 +101,7 @@ public final class RedisClaimStore implements ClaimStore {
         }
         Map<Row, RowClaim> found = new LinkedHashMap<>();
         for (RowClaim claim : protocol.call(Commands.MARKS, new TreeSet<>(rows))) {
-            found.merge(claim.row(), claim, RowClaim::later);
+            found.merge(claim.row(), claim, RowClaim::wider);
         }
         return Collections.unmodifiableMap(found);
     }
