@@ -266,6 +266,7 @@ public class ContentionBenchmark {
             sketch.release(op, ids);
             return true;
         }
+        rows.sort(null); // a claim spec lists its rows sorted
         ClaimOutcome outcome = claims.claim(new ClaimSpec(op, "contention", null, rows, Duration.ofSeconds(30)));
         if (!outcome.isGranted()) {
             tally.conflicts++;

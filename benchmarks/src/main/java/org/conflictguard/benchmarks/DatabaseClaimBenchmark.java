@@ -55,6 +55,7 @@ public class DatabaseClaimBenchmark {
     private JpaClaimStore store;
     private Connection connection;
     private List<Row> claimRows;
+    private List<org.conflictguard.Mark> sharedMarks;
     private String[] ids;
     private int operation;
 
@@ -63,7 +64,8 @@ public class DatabaseClaimBenchmark {
         database = Databases.fresh(db).withStoreTables();
         emf = database.unit("bench-store", Map.of());
         store = JpaClaimStore.create(emf, "bench");
-        claimRows = IntStream.range(0, rows).mapToObj(i -> Row.of("Task", i)).toList();
+        claimRows = List.copyOf(new java.util.TreeSet<>(IntStream.range(0, rows).mapToObj(i -> Row.of("Task", i)).toList()));
+        sharedMarks = claimRows.stream().map(r -> new org.conflictguard.Mark(r, org.conflictguard.Scope.ROW)).toList();
         ids = IntStream.range(0, rows).mapToObj(Integer::toString).toArray(String[]::new);
         connection = database.connect();
         connection.setAutoCommit(false);
@@ -89,6 +91,15 @@ public class DatabaseClaimBenchmark {
     public int conflictGuardStore() {
         String op = "op-" + operation++;
         ClaimOutcome outcome = store.claim(new ClaimSpec(op, "bench", null, claimRows, Duration.ofSeconds(30)));
+        return store.release(op, outcome.token());
+    }
+
+    /** The same cycle as a shared claim (the rows are free: the first shared claim of each). */
+    @Benchmark
+    public int conflictGuardStoreShared() {
+        String op = "op-" + operation++;
+        ClaimOutcome outcome = store.claim(new ClaimSpec(op, "bench", null, sharedMarks, List.of(),
+                Duration.ofSeconds(30), org.conflictguard.ClaimMode.SHARED));
         return store.release(op, outcome.token());
     }
 

@@ -94,6 +94,7 @@ public class RedisClaimBenchmark {
     private RedisClaimStore store;
     private RScript script;
     private List<Row> claimRows;
+    private List<org.conflictguard.Mark> sharedMarks;
     private Object[] ids;
     private Object[] opAndIds;
     private String bareClaim;
@@ -109,7 +110,8 @@ public class RedisClaimBenchmark {
         client = Redisson.create(config);
         store = RedisClaimStore.create(client, "bench");
         script = client.getScript(StringCodec.INSTANCE);
-        claimRows = IntStream.range(0, rows).mapToObj(i -> Row.of("Task", i)).toList();
+        claimRows = List.copyOf(new java.util.TreeSet<>(IntStream.range(0, rows).mapToObj(i -> Row.of("Task", i)).toList()));
+        sharedMarks = claimRows.stream().map(r -> new org.conflictguard.Mark(r, org.conflictguard.Scope.ROW)).toList();
         ids = IntStream.range(0, rows).mapToObj(Integer::toString).toArray();
         List<Object> withOp = new ArrayList<>();
         withOp.add("op");
@@ -131,6 +133,15 @@ public class RedisClaimBenchmark {
     public int conflictGuardStore() {
         String op = "op-" + operation++;
         ClaimOutcome outcome = store.claim(new ClaimSpec(op, "bench", null, claimRows, java.time.Duration.ofSeconds(30)));
+        return store.release(op, outcome.token());
+    }
+
+    /** The same cycle as a shared claim (the rows are free: the first shared claim of each). */
+    @Benchmark
+    public int conflictGuardStoreShared() {
+        String op = "op-" + operation++;
+        ClaimOutcome outcome = store.claim(new ClaimSpec(op, "bench", null, sharedMarks, List.of(),
+                java.time.Duration.ofSeconds(30), org.conflictguard.ClaimMode.SHARED));
         return store.release(op, outcome.token());
     }
 

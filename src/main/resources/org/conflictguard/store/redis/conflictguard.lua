@@ -352,34 +352,38 @@ commands.claim = function()
       local owned = is_subtree and subtrees or alone
       r = r + 1
       local owners = kept[r]
-      local above = shared and hvalues(P .. ':subtree:' .. entity, ARGV, range[1], range[2])
       chunks(range[1], range[2], function(s, e)
         redis.call('SADD', P .. ':locked:' .. entity, unpack(ARGV, s, e))
-        local pairs_, subs = {}, {}
+        local pairs_ = {}
+        -- Rows of this chunk a shared claim finds marked (by live shared claims, or lapsed ones).
+        local met = false
         for k = s, e do
-          local at = k - range[1] + 1
+          local value = owners and owners[k - range[1] + 1]
+          if value then met = true end
           pairs_[#pairs_ + 1] = ARGV[k]
-          pairs_[#pairs_ + 1] = owners and joined(owners[at]) or token
+          pairs_[#pairs_ + 1] = value and joined(value) or token
           owned[#owned + 1] = ARGV[k]
-          if shared then
-            -- The subtree field keeps the live shared subtree marks, plus this one for a subtree.
-            local rest = {}
-            if above[at] then
-              each_token(above[at], function(t) if live(t) then rest[#rest + 1] = t end end)
-            end
-            if is_subtree then rest[#rest + 1] = token end
-            subs[#subs + 1] = {ARGV[k], #rest > 0 and table.concat(rest, ' ') or false}
-          end
         end
         redis.call('HSET', P .. ':owner:' .. entity, unpack(pairs_))
-        if shared then
-          for _, sub in ipairs(subs) do
-            if sub[2] then
-              redis.call('HSET', P .. ':subtree:' .. entity, sub[1], sub[2])
-            else
-              redis.call('HDEL', P .. ':subtree:' .. entity, sub[1])
+        if met then
+          -- The subtree field keeps the live shared subtree marks, plus this one for a subtree.
+          local above = hvalues(P .. ':subtree:' .. entity, ARGV, s, e)
+          local set, gone = {}, {}
+          for k = s, e do
+            local rest = {}
+            if above[k - s + 1] then
+              each_token(above[k - s + 1], function(t) if live(t) then rest[#rest + 1] = t end end)
+            end
+            if is_subtree then rest[#rest + 1] = token end
+            if #rest > 0 then
+              set[#set + 1] = ARGV[k]
+              set[#set + 1] = table.concat(rest, ' ')
+            elseif above[k - s + 1] then
+              gone[#gone + 1] = ARGV[k]
             end
           end
+          if #set > 0 then redis.call('HSET', P .. ':subtree:' .. entity, unpack(set)) end
+          if #gone > 0 then redis.call('HDEL', P .. ':subtree:' .. entity, unpack(gone)) end
         elseif is_subtree then
           redis.call('HSET', P .. ':subtree:' .. entity, unpack(pairs_))
         else
@@ -401,9 +405,13 @@ commands.claim = function()
     intent_index[#intent_index + 1] = a[1]
     intent_index[#intent_index + 1] = ids
   end
-  redis.call('HSET', claim_key(token), 'op', op, 'label', label, 'user', user, 'since', digits(now),
-    'lease', digits(lease), 'marks', cmsgpack.pack(mark_index), 'intents', cmsgpack.pack(intent_index))
-  if shared then redis.call('HSET', claim_key(token), 'mode', 'S') end
+  local fields = {'op', op, 'label', label, 'user', user, 'since', digits(now), 'lease', digits(lease),
+    'marks', cmsgpack.pack(mark_index), 'intents', cmsgpack.pack(intent_index)}
+  if shared then
+    fields[#fields + 1] = 'mode'
+    fields[#fields + 1] = 'S'
+  end
+  redis.call('HSET', claim_key(token), unpack(fields))
   redis.call('SADD', op_key(op), token)
   redis.call('ZADD', LEASES, digits(lease), token)
   redis.call('PUBLISH', P .. ':changes', 'G ' .. token)
