@@ -9,13 +9,15 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.conflictguard.SweepSummary;
 import org.conflictguard.spi.ClaimStore;
 
 /**
- * Keeps leases: renews each open claim every third of its lease while the claim is reachable
- * (it is held weakly, so a dropped claim simply lapses), sweeps lapsed claims on schedule, and on
- * close releases the claims still open. One daemon thread per guard. Thread-safe.
+ * Keeps leases: renews each open claim with a renewed lease every third of its lease while the
+ * claim is reachable (claims are held weakly, so a dropped claim simply lapses; fixed leases are
+ * not renewed), sweeps lapsed claims on schedule, and on close releases the claims still open.
+ * One daemon thread per guard. Thread-safe.
  */
 final class LeaseKeeper implements AutoCloseable {
 
@@ -24,6 +26,7 @@ final class LeaseKeeper implements AutoCloseable {
     private final ClaimStore store;
     private final ScheduledThreadPoolExecutor scheduler;
     private final Set<Ticket> tickets = ConcurrentHashMap.newKeySet();
+    private final AtomicLong kept = new AtomicLong();
     private volatile boolean closed;
 
     LeaseKeeper(ClaimStore store, Optional<Duration> sweepEvery) {
@@ -43,6 +46,10 @@ final class LeaseKeeper implements AutoCloseable {
      * {@code renew}, renews its lease every third of it meanwhile.
      */
     void keep(DefaultClaim claim, boolean renew) {
+        if (kept.incrementAndGet() % 1024 == 0) {
+            // Tickets of dropped claims with fixed leases never run to notice: forget them here.
+            tickets.removeIf(t -> t.claim.get() == null);
+        }
         Ticket ticket = new Ticket(claim, renew);
         tickets.add(ticket);
         claim.renewedBy(ticket);

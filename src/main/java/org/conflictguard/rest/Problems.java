@@ -31,7 +31,8 @@ final class Problems {
                 field(json, "label", holder.label()).append(',');
                 field(json, "user", holder.user()).append(',');
                 field(json, "since", holder.since().toString()).append(',');
-                field(json, "leaseUntil", holder.leaseUntil().toString());
+                field(json, "leaseUntil", holder.leaseUntil().toString()).append(',');
+                field(json, "mode", holder.mode().name());
             }
             json.append('}');
         }

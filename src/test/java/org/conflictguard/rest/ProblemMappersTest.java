@@ -28,7 +28,8 @@ class ProblemMappersTest {
         assertThat(body).startsWith("{\"type\":\"urn:conflictguard:conflict\",\"title\":\"Rows are claimed by another"
                 + " operation\",\"status\":409,\"detail\":\"2 row(s) are claimed by other operations: ")
                 .contains("{\"entity\":\"Task\",\"id\":\"7\",\"operationId\":\"7f3c\",\"label\":\"bulk \\\"archive\\\"\","
-                        + "\"user\":\"alice\",\"since\":\"2026-11-25T10:42:07Z\",\"leaseUntil\":\"2026-11-25T10:42:37Z\"}")
+                        + "\"user\":\"alice\",\"since\":\"2026-11-25T10:42:07Z\",\"leaseUntil\":\"2026-11-25T10:42:37Z\","
+                        + "\"mode\":\"EXCLUSIVE\"}")
                 .contains("\"id\":\"a\\nb\"").endsWith("}]}");
     }
 

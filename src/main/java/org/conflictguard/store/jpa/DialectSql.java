@@ -98,7 +98,7 @@ abstract class DialectSql {
 
     /**
      * The general claim after the busy check, with a token and the database's now. A shared claim
-     * joins the live shared marks it finds (reading them locked, so they are not released before it
+     * joins the live shared marks it finds (read again locked, so they are not released before it
      * commits) and puts its own beside them; anything else live in its way refuses it.
      */
     final ClaimAttempt claimChecked(EntityManager em, LockTable table, ClaimSpec spec, long token, long now) {
@@ -106,7 +106,12 @@ abstract class DialectSql {
         List<RowClaim> conflicts = new ArrayList<>();
         List<Object[]> lapsed = new ArrayList<>();
         Set<Row> joined = new HashSet<>();
-        for (Object[] row : shared ? table.selectForUpdate(em, spec.rows()) : table.select(em, spec.rows(), false)) {
+        List<Object[]> found = table.select(em, spec.rows(), false);
+        if (shared && found.stream().anyMatch(row -> LockTable.number(row[7]) > now && LockTable.isShared(row, 9))) {
+            // Marks to join: read them again, locked, as committed now.
+            found = table.selectForUpdate(em, spec.rows());
+        }
+        for (Object[] row : found) {
             if (LockTable.number(row[7]) <= now) {
                 lapsed.add(row);
             } else if (shared && LockTable.isShared(row, 9)) {
