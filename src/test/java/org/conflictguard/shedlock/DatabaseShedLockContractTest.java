@@ -1,6 +1,5 @@
 package org.conflictguard.shedlock;
 
-import java.util.List;
 import org.conflictguard.spi.ClaimStore;
 import org.conflictguard.store.jpa.JpaClaimStore;
 import org.conflictguard.support.TestDatabase;
@@ -27,9 +26,7 @@ abstract class DatabaseShedLockContractTest extends ShedLockContractTest {
 
     @Override
     protected void dropNamespace(String namespace) {
-        for (String table : List.of("cg_object_lock", "cg_intent", "cg_namespace")) {
-            database().execute("DELETE FROM " + table + " WHERE namespace = '" + namespace + "'");
-        }
+        database().dropClaims(namespace);
     }
 
     @AfterAll

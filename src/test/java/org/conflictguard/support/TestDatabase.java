@@ -192,6 +192,13 @@ public final class TestDatabase implements AutoCloseable {
     }
 
     /** Runs a statement on this database. */
+    /** Deletes every claim, intention and namespace row the store kept for this namespace. */
+    public void dropClaims(String namespace) {
+        for (String table : List.of("cg_object_lock", "cg_intent", "cg_namespace")) {
+            execute("DELETE FROM " + table + " WHERE namespace = '" + namespace + "'");
+        }
+    }
+
     public void execute(String sql) {
         try (Connection c = connect(url); Statement statement = c.createStatement()) {
             statement.execute(sql);

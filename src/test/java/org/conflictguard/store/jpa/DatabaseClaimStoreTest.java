@@ -1,6 +1,5 @@
 package org.conflictguard.store.jpa;
 
-import java.util.List;
 import org.conflictguard.contract.ClaimStoreContractTest;
 import org.conflictguard.spi.ClaimStore;
 import org.conflictguard.support.TestDatabase;
@@ -42,9 +41,7 @@ abstract class DatabaseClaimStoreTest extends ClaimStoreContractTest {
 
     @Override
     protected void dropNamespace(String namespace) {
-        for (String table : List.of("cg_object_lock", "cg_intent", "cg_namespace")) {
-            database().execute("DELETE FROM " + table + " WHERE namespace = '" + namespace + "'");
-        }
+        database().dropClaims(namespace);
     }
 
     @AfterAll
