@@ -43,7 +43,10 @@ public interface ClaimStore extends AutoCloseable {
     ClaimOutcome claim(ClaimSpec spec);
 
     /**
-     * Extends a live claim's lease to the store's now plus {@code lease}.
+     * Sets a live claim's lease end to the store's now plus {@code lease}, later or earlier than it
+     * was: renewals, renewals with a new length, and releases that keep the rows for a while
+     * ({@link org.conflictguard.Claim#releaseKeeping}) all come here. Leases as short as 1 ms are
+     * honoured.
      *
      * @return the new lease end; empty if the claim is not live (released, lapsed, or not this
      *     operation's), in which case nothing changed
