@@ -146,7 +146,32 @@ abstract class DialectSql {
             }
             throw e;
         }
+        if (!shared) {
+            List<RowClaim> joinedMeanwhile = othersOn(em, table, spec, token, now);
+            if (!joinedMeanwhile.isEmpty()) {
+                return new ClaimAttempt.Decided(ClaimOutcome.refused(joinedMeanwhile));
+            }
+        }
         announceGranted(em, table, token);
         return new ClaimAttempt.Decided(table.granted(em, spec, token, now));
+    }
+
+    /**
+     * Live marks of other claims on the rows an exclusive claim has just written. The primary key
+     * keeps a second mark off a row's first slot, where this claim's marks are; but a shared claim
+     * that joins a shared mark takes a slot of its own, and one that joined, after this claim's
+     * check, a shared mark released before this claim's insert is on a row this claim took. Only
+     * such joined marks are read, locked (so as committed now on every database and isolation
+     * level); a claim that finds one is refused and its transaction rolls back.
+     */
+    static List<RowClaim> othersOn(EntityManager em, LockTable table, ClaimSpec spec, long token, long now) {
+        List<RowClaim> others = new ArrayList<>();
+        for (Object[] row : table.selectJoinersForUpdate(em, spec.rows())) {
+            if (LockTable.number(row[5]) != token && LockTable.number(row[7]) > now) {
+                others.add(LockTable.rowClaim(row));
+            }
+        }
+        others.sort((a, b) -> a.row().compareTo(b.row()));
+        return others;
     }
 }

@@ -79,6 +79,14 @@ final class LockTable {
         return selectRows(em, "SELECT " + COLUMNS + " FROM cg_object_lock", rows, " FOR UPDATE");
     }
 
+    /**
+     * The marks on {@code rows} (sorted) that joined another shared mark (those not in a row's
+     * first slot), read as committed now and locked until the transaction ends.
+     */
+    List<Object[]> selectJoinersForUpdate(EntityManager em, List<Row> rows) {
+        return selectRows(em, "SELECT " + COLUMNS + " FROM cg_object_lock", rows, " AND holder_slot <> 0 FOR UPDATE");
+    }
+
     /** Live subtree marks on {@code rows} (sorted). */
     List<Object[]> selectSubtreeMarks(EntityManager em, List<Row> rows, long now) {
         return selectRows(em, "SELECT " + COLUMNS + " FROM cg_object_lock", rows,
