@@ -81,9 +81,19 @@ public final class ConfigKeys {
      */
     public static final String VIEW_POLL_INTERVAL = "conflictguard.view.poll-interval";
 
+    /**
+     * Accepts {@code true} or {@code false}. Defaults to {@code true}.
+     * Whether the guard reports meters through Micrometer: to the registry given to
+     * {@link ConflictGuardBuilder#meterRegistry}, else (in CDI) the application's
+     * {@code MeterRegistry} bean, else Micrometer's global registry; nothing when Micrometer is
+     * not on the class path.
+     */
+    public static final String METRICS_ENABLED = "conflictguard.metrics.enabled";
+
     /** Every key above. */
     public static final List<String> ALL = List.of(ENABLED, STORE, REDIS_ADDRESS, REDIS_CONFIG, NAMESPACE,
-            LEASE, SWEEP_INTERVAL, PERSISTENCE_UNIT, DATABASE_DIALECT, VIEW_MAX_MARKS, VIEW_POLL_INTERVAL);
+            LEASE, SWEEP_INTERVAL, PERSISTENCE_UNIT, DATABASE_DIALECT, VIEW_MAX_MARKS, VIEW_POLL_INTERVAL,
+            METRICS_ENABLED);
 
     private ConfigKeys() {
     }

@@ -35,6 +35,8 @@ public final class ConflictGuardBuilder {
     private EntityManagerFactory dependencies;
     private final List<DependencyResolver> resolvers = new ArrayList<>();
     private final List<ClaimListener> listeners = new ArrayList<>();
+    /** A Micrometer {@code MeterRegistry}, kept untyped so the class loads without Micrometer. */
+    private Object meterRegistry;
 
     ConflictGuardBuilder() {
     }
@@ -109,14 +111,27 @@ public final class ConflictGuardBuilder {
     }
 
     /**
+     * Reports the guard's meters (claims granted, refused and waited, hold times, losses, write
+     * checks, store round trips, the write checks' view) to this Micrometer registry instead of
+     * Micrometer's global one. Needs Micrometer on the class path, like this method's signature.
+     *
+     * @throws NullPointerException if {@code registry} is null
+     */
+    public ConflictGuardBuilder meterRegistry(io.micrometer.core.instrument.MeterRegistry registry) {
+        this.meterRegistry = Objects.requireNonNull(registry, "registry");
+        return this;
+    }
+
+    /**
      * Builds the guard: reads configuration, reads and checks the dependency graph, chooses and
      * checks the store.
      *
-     * @throws ConfigurationException if a setting is bad, two inputs contradict each other, a
+     * @throws ConfigurationException if a setting is bad, two inputs contradict each other (a
+     *     meter registry with {@link ConfigKeys#METRICS_ENABLED} false, say), a
      *     dependency declaration is bad, or the chosen store cannot be used
      */
     public ConflictGuard build() {
         return Bootstrap.start(new Bootstrap.Inputs(settings, store, "store(...)", entityManagerFactory, dependencies,
-                resolvers, listeners, () -> null));
+                resolvers, listeners, () -> null, meterRegistry));
     }
 }

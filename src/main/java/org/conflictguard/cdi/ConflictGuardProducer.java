@@ -33,6 +33,7 @@ import org.conflictguard.spi.DependencyResolver;
 public class ConflictGuardProducer {
 
     private static final String REDISSON = "org.redisson.api.RedissonClient";
+    private static final String METER_REGISTRY = "io.micrometer.core.instrument.MeterRegistry";
 
     @Inject
     BeanManager beans;
@@ -63,7 +64,7 @@ public class ConflictGuardProducer {
         };
         return Bootstrap.start(new Bootstrap.Inputs(Map.of(), stores.isResolvable() ? stores.get() : null,
                 "a ClaimStore bean", null, units.isResolvable() ? units.get() : null, resolvers.stream().toList(),
-                List.of(fire), this::redissonBean));
+                List.of(fire), this::redissonBean, bean(METER_REGISTRY)));
     }
 
     void close(@Disposes ConflictGuard guard) {
@@ -72,9 +73,14 @@ public class ConflictGuardProducer {
 
     /** The application's RedissonClient bean, when Redisson is present and there is one; else null. */
     private Object redissonBean() {
+        return bean(REDISSON);
+    }
+
+    /** The application's bean of the named type, when the type is present and there is one bean of it; else null. */
+    private Object bean(String typeName) {
         Class<?> type;
         try {
-            type = Class.forName(REDISSON, false, getClass().getClassLoader());
+            type = Class.forName(typeName, false, getClass().getClassLoader());
         } catch (ClassNotFoundException | LinkageError absent) {
             return null;
         }

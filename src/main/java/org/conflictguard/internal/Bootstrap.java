@@ -11,6 +11,7 @@ import org.conflictguard.ConfigurationException;
 import org.conflictguard.ConflictGuard;
 import org.conflictguard.ConflictGuardBuilder;
 import org.conflictguard.internal.config.Settings;
+import org.conflictguard.internal.metrics.MetersFactory;
 import org.conflictguard.internal.graph.DependencyGraph;
 import org.conflictguard.internal.graph.EntityModel;
 import org.conflictguard.spi.ClaimListener;
@@ -41,10 +42,11 @@ public final class Bootstrap {
      * @param resolvers dependency resolvers (need {@code dependencies})
      * @param listeners told of every claim event
      * @param redissonBean the application's {@code RedissonClient}, or a supplier of null
+     * @param meterRegistry the Micrometer {@code MeterRegistry} given or found, or null for the global one
      */
     public record Inputs(Map<String, String> settings, ClaimStore store, String storeSource,
             EntityManagerFactory storeUnit, EntityManagerFactory dependencies, List<DependencyResolver> resolvers,
-            List<ClaimListener> listeners, Supplier<Object> redissonBean) {
+            List<ClaimListener> listeners, Supplier<Object> redissonBean, Object meterRegistry) {
 
         /** @throws NullPointerException if a list, the settings or the supplier is null */
         public Inputs {
@@ -84,7 +86,10 @@ public final class Bootstrap {
             String description = chosen.store().description() + ", lease " + settings.lease();
             LOG.log(System.Logger.Level.INFO, "ConflictGuard uses the " + description + " (" + chosen.why() + ")"
                     + unused(inputs, settings));
-            return new Guard(chosen.store(), description, settings, chosen.owned(), graph, inputs.listeners());
+            Object registry = settings.metricsEnabled()
+                    ? (inputs.meterRegistry() != null ? inputs.meterRegistry() : MetersFactory.globalRegistry()) : null;
+            return new Guard(chosen.store(), description, settings, chosen.owned(), graph, inputs.listeners(),
+                    registry);
         } catch (RuntimeException | Error e) {
             closeAll(chosen.owned());
             throw e;
@@ -93,6 +98,11 @@ public final class Bootstrap {
 
     /** Inputs the application gave that a given store would silently make meaningless. */
     private static void refuseContradictions(Inputs inputs, Settings settings) {
+        if (inputs.meterRegistry() != null && !settings.metricsEnabled()
+                && Settings.BUILDER.equals(settings.sources().get(ConfigKeys.METRICS_ENABLED))) {
+            throw new ConfigurationException(ConfigKeys.METRICS_ENABLED, "A meter registry was given but "
+                    + ConfigKeys.METRICS_ENABLED + " is false: drop one of the two");
+        }
         if (!inputs.resolvers().isEmpty() && inputs.dependencies() == null) {
             throw new ConfigurationException(null, "Dependency resolvers need the application's persistence unit:"
                     + " call dependencies(entityManagerFactory) as well");

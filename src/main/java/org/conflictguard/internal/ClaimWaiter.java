@@ -11,8 +11,11 @@ import org.conflictguard.spi.ClaimStore;
  */
 final class ClaimWaiter {
 
-    /** The store's last answer, and when (System.nanoTime) the call that gave it was sent. */
-    record Attempt(ClaimOutcome outcome, long sentNanos) {
+    /**
+     * The store's last answer, when (System.nanoTime) the call that gave it was sent, and how long
+     * the claim waited for held rows (0 when the first answer was final).
+     */
+    record Attempt(ClaimOutcome outcome, long sentNanos, long waitedNanos) {
     }
 
     private final ClaimStore store;
@@ -29,7 +32,10 @@ final class ClaimWaiter {
         long releases = waits ? store.releases() : 0;
         long sent = System.nanoTime();
         ClaimOutcome outcome = store.claim(spec);
+        long waitStarted = System.nanoTime();
+        boolean waited = false;
         while (!outcome.isGranted() && deadline - System.nanoTime() > 0) {
+            waited = true;
             try {
                 store.awaitRelease(releases, Duration.ofNanos(deadline - System.nanoTime()));
             } catch (InterruptedException e) {
@@ -40,6 +46,6 @@ final class ClaimWaiter {
             sent = System.nanoTime();
             outcome = store.claim(spec);
         }
-        return new Attempt(outcome, sent);
+        return new Attempt(outcome, sent, waited ? Math.max(1, System.nanoTime() - waitStarted) : 0);
     }
 }

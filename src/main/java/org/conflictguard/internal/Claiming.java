@@ -59,6 +59,9 @@ final class Claiming {
                 plan.ancestors(), lease, request.mode());
         for (int attempt = 1; ; attempt++) {
             ClaimWaiter.Attempt tried = waiter.claim(spec, request.waitUpTo());
+            if (tried.waitedNanos() > 0) {
+                events.waited(request.label(), tried.waitedNanos(), tried.outcome().isGranted());
+            }
             if (tried.outcome().isGranted()) {
                 granted.accept(tried.outcome().token(), plan.marks());
                 DefaultClaim claim = new DefaultClaim(owner, store, events, request, plan.marks(), tried.outcome(),
@@ -74,7 +77,7 @@ final class Claiming {
             if (conflicts.isEmpty()) {
                 conflicts = tried.outcome().conflicts();
             }
-            events.refused(request.operationId(), request.label(), plan.rows(), conflicts);
+            events.refused(request.operationId(), request.label(), request.mode(), plan.rows(), conflicts);
             return ClaimResult.conflict(conflicts);
         }
     }

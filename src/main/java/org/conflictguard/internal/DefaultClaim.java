@@ -37,6 +37,8 @@ final class DefaultClaim implements BoundClaim {
     private final Map<Row, Scope> scopes;
     private final Function<Row, Set<Row>> ancestors;
     private final Instant since;
+    /** When (System.nanoTime) the claim was granted here. */
+    private final long grantedNanos = System.nanoTime();
     private final ClaimMode mode;
     private volatile Duration lease;
     private volatile Instant leaseUntil;
@@ -105,6 +107,11 @@ final class DefaultClaim implements BoundClaim {
     @Override
     public ClaimMode mode() {
         return mode;
+    }
+
+    /** How long since the claim was granted here. */
+    long heldNanos() {
+        return System.nanoTime() - grantedNanos;
     }
 
     @Override

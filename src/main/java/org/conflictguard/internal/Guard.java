@@ -13,6 +13,8 @@ import org.conflictguard.RowClaim;
 import org.conflictguard.SweepSummary;
 import org.conflictguard.internal.config.Settings;
 import org.conflictguard.internal.graph.DependencyGraph;
+import org.conflictguard.internal.metrics.Meters;
+import org.conflictguard.internal.metrics.MetersFactory;
 import org.conflictguard.internal.write.ClaimView;
 import org.conflictguard.internal.write.WriteChecks;
 import org.conflictguard.internal.write.WriteEnforcer;
@@ -32,25 +34,41 @@ final class Guard extends GuardBase {
     private final ClaimView view;
     private final AutoCloseable writeChecks;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final Meters meters;
 
     /**
      * @param owned what the guard created and closes last (the store, a client, a unit)
      * @param graph the dependency graph, or null for none (then writes are not checked)
      */
+    /** @param meterRegistry a Micrometer {@code MeterRegistry} to report to, or null for none */
     Guard(ClaimStore store, String description, Settings settings, List<AutoCloseable> owned, DependencyGraph graph,
-            List<ClaimListener> listeners) {
+            List<ClaimListener> listeners, Object meterRegistry) {
         super(new ClaimRows(graph));
+        this.meters = MetersFactory.create(meterRegistry, storeKind(store),
+                store.namespace() != null ? store.namespace() : settings.namespace());
+        store = meters.observe(store);
         this.store = store;
         this.description = description;
         this.owned = List.copyOf(owned);
         this.leases = new LeaseKeeper(store, settings.sweepInterval());
-        Events events = new Events(listeners);
+        meters.claimsHeld(leases::size);
+        Events events = new Events(listeners, meters);
         this.view = new ClaimView(store, graph == null ? 0 : settings.viewMaxMarks(), settings.viewPollInterval(),
                 (local, why) -> events.writeChecks(local, why, description));
         this.claiming = new Claiming(this, store, settings.lease(), rows, leases, events, view::grantedHere);
         this.writeChecks = graph == null ? () -> { } : WriteChecks.register(
-                new WriteEnforcer(rows.lineage(), store, view, BoundClaims.of(this)), graph.model().checkedClasses());
+                new WriteEnforcer(rows.lineage(), store, view, BoundClaims.of(this), meters),
+                graph.model().checkedClasses());
         view.start();
+    }
+
+    /** How meters tag the store: {@code redis}, {@code database}, or the class of a store of the application's. */
+    private static String storeKind(ClaimStore store) {
+        return switch (store.getClass().getName()) {
+            case "org.conflictguard.store.redis.RedisClaimStore" -> "redis";
+            case "org.conflictguard.store.jpa.JpaClaimStore" -> "database";
+            default -> store.getClass().getSimpleName();
+        };
     }
 
     @Override
@@ -98,7 +116,7 @@ final class Guard extends GuardBase {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        Bootstrap.closeAll(List.of(writeChecks, view, leases));
+        Bootstrap.closeAll(List.of(writeChecks, view, leases, meters));
         Bootstrap.closeAll(owned);
     }
 

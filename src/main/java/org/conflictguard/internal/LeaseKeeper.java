@@ -56,6 +56,11 @@ final class LeaseKeeper implements AutoCloseable {
         ticket.schedule(claim.lease());
     }
 
+    /** How many claims this keeper keeps now. */
+    int size() {
+        return tickets.size();
+    }
+
     /** Removes lapsed claims now. */
     SweepSummary sweep() {
         return store.sweep();

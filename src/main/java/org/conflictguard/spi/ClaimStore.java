@@ -158,6 +158,15 @@ public interface ClaimStore extends AutoCloseable {
     String description();
 
     /**
+     * The namespace this store keeps its claims in, as the guard's meters tag it; {@code null}
+     * when the store has none, and then the configured {@code conflictguard.namespace} is used.
+     * The default answers {@code null}.
+     */
+    default String namespace() {
+        return null;
+    }
+
+    /**
      * Removes what this store added to clients it shares with the application (a subscription, a
      * listener) and stops using them; the claims it keeps stay. Idempotent. The default does
      * nothing.

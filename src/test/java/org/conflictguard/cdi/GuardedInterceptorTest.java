@@ -116,6 +116,11 @@ public abstract class GuardedInterceptorTest {
         assertThat(guard.inspect(List.of(Row.of("Project", 1), Row.of("Task", 2)))).isEmpty();
         assertThat(TestBeans.EVENTS).extracting(ClaimEvent::kind).contains(ClaimEvent.Kind.CLAIMED,
                 ClaimEvent.Kind.CONFLICT, ClaimEvent.Kind.RELEASED);
+        // The guard reports to the application's MeterRegistry bean.
+        assertThat(TestBeans.METERS.get("conflictguard.claims").tag("label", "archive-project")
+                .tag("result", "granted").tag("mode", "exclusive").counter().count()).isPositive();
+        assertThat(TestBeans.METERS.get("conflictguard.write.checks").tag("result", "refused").counter().count())
+                .isPositive();
     }
 
     @Test

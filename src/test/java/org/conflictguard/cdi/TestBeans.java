@@ -17,6 +17,14 @@ public class TestBeans extends SharedTaskResolver {
     static volatile EntityManagerFactory tracker;
     static volatile ClaimStore store;
     static final List<ClaimEvent> EVENTS = new CopyOnWriteArrayList<>();
+    /** The application's meter registry, which the guard reports to. */
+    static final io.micrometer.core.instrument.simple.SimpleMeterRegistry METERS =
+            new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+
+    @Produces
+    io.micrometer.core.instrument.MeterRegistry meters() {
+        return METERS;
+    }
 
     @Produces
     EntityManagerFactory tracker() {

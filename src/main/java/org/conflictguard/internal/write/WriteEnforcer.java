@@ -14,6 +14,7 @@ import org.conflictguard.Scope;
 import org.conflictguard.WriteRefusedException;
 import org.conflictguard.internal.graph.EntityModel;
 import org.conflictguard.internal.graph.Lineage;
+import org.conflictguard.internal.metrics.Meters;
 import org.conflictguard.spi.ClaimStore;
 
 /**
@@ -33,6 +34,7 @@ public final class WriteEnforcer {
     private final Lineage lineage;
     private final ClaimStore store;
     private final ClaimView view;
+    private final Meters meters;
     private final BoundHolders holders;
 
     /**
@@ -42,11 +44,17 @@ public final class WriteEnforcer {
      * @param holders this guard's claims bound to the writing thread
      */
     public WriteEnforcer(Lineage lineage, ClaimStore store, ClaimView view, BoundHolders holders) {
+        this(lineage, store, view, holders, Meters.NONE);
+    }
+
+    /** @param meters told of every check and whether it refused the write */
+    public WriteEnforcer(Lineage lineage, ClaimStore store, ClaimView view, BoundHolders holders, Meters meters) {
         this.model = lineage.model();
         this.lineage = lineage;
         this.store = store;
         this.view = view;
         this.holders = holders;
+        this.meters = meters;
     }
 
     /** Notes the parents of an entity the application loaded, to tell later whether an update moves it. */
@@ -65,6 +73,16 @@ public final class WriteEnforcer {
      *     writer's own claim on it is no longer surely held
      */
     void check(Object entity, WriteRefusedException.Write write) {
+        try {
+            checkWrite(entity, write);
+        } catch (WriteRefusedException refused) {
+            meters.writeChecked(true);
+            throw refused;
+        }
+        meters.writeChecked(false);
+    }
+
+    private void checkWrite(Object entity, WriteRefusedException.Write write) {
         String entityName = model.entityName(entity.getClass());
         if (write == WriteRefusedException.Write.PERSIST) {
             List<Row> parents = model.parentsOf(entity);

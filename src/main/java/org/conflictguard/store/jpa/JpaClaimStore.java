@@ -235,6 +235,11 @@ public final class JpaClaimStore implements ClaimStore {
     }
 
     @Override
+    public String namespace() {
+        return table.namespace();
+    }
+
+    @Override
     public String toString() {
         return "JpaClaimStore[" + description + "]";
     }

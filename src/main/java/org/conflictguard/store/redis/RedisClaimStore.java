@@ -51,8 +51,11 @@ public final class RedisClaimStore implements ClaimStore {
     private final ReleaseSignal releases;
     private final String description;
 
+    private final String namespace;
+
     private RedisClaimStore(RedissonClient client, String namespace) {
         this.client = client;
+        this.namespace = namespace;
         this.prefix = "{" + namespace + "}";
         this.description = "redis, namespace '" + namespace + "'";
         this.protocol = new ScriptProtocol(client, prefix, description);
@@ -217,6 +220,11 @@ public final class RedisClaimStore implements ClaimStore {
     @Override
     public String description() {
         return description;
+    }
+
+    @Override
+    public String namespace() {
+        return namespace;
     }
 
     /** Removes the release listener this store added to the client; the client stays up. */

@@ -79,7 +79,7 @@ class RedisClaimStoreTest extends ClaimStoreContractTest {
             RTopic storesTopic = client.getTopic("{" + namespace + "-s" + i + "}:changes", StringCodec.INSTANCE);
             // As the CDI producer builds it: the application's RedissonClient bean, a store the guard makes.
             try (ConflictGuard viaBean = Bootstrap.start(new Bootstrap.Inputs(Map.of(ConfigKeys.NAMESPACE,
-                    namespace + "-g" + i), null, null, null, null, List.of(), List.of(), () -> client))) {
+                    namespace + "-g" + i), null, null, null, null, List.of(), List.of(), () -> client, null))) {
                 org.conflictguard.Row row = org.conflictguard.Row.of("Task", i);
                 var holder = viaBean.claim(List.of(row)).orElseThrow();
                 var waiter = java.util.concurrent.CompletableFuture.supplyAsync(() -> viaBean.claim(
