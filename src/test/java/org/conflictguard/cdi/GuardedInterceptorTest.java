@@ -117,9 +117,11 @@ public abstract class GuardedInterceptorTest {
         assertThat(TestBeans.EVENTS).extracting(ClaimEvent::kind).contains(ClaimEvent.Kind.CLAIMED,
                 ClaimEvent.Kind.CONFLICT, ClaimEvent.Kind.RELEASED);
         // The guard reports to the application's MeterRegistry bean.
-        assertThat(TestBeans.METERS.get("conflictguard.claims").tag("label", "archive-project")
+        String namespace = TestBeans.store.namespace();
+        assertThat(TestBeans.METERS.get("conflictguard.claims").tag("namespace", namespace).tag("label", "archive-project")
                 .tag("result", "granted").tag("mode", "exclusive").counter().count()).isPositive();
-        assertThat(TestBeans.METERS.get("conflictguard.write.checks").tag("result", "refused").counter().count())
+        assertThat(TestBeans.METERS.get("conflictguard.write.checks").tag("namespace", namespace).tag("result", "passed")
+                .counter().count())
                 .isPositive();
     }
 

@@ -53,8 +53,11 @@ class SettingsDocumentationTest {
     @Test
     void theReadmeTableSaysWhatEachKeyAcceptsAndItsDefault() throws IOException {
         List<String> rows = new ArrayList<>();
+        boolean inConfiguration = false;
         for (String line : Files.readAllLines(Path.of("README.md"))) {
-            if (line.startsWith("| `conflictguard.")) {
+            if (line.startsWith("## ")) {
+                inConfiguration = line.equals("## Configuration");
+            } else if (inConfiguration && line.startsWith("| `conflictguard.")) {
                 rows.add(line);
             }
         }
