@@ -54,6 +54,10 @@ public class FlushBenchmark {
     @Param({"tree102", "rows6000", "subtree100000", "rows100000"})
     public String other;
 
+    /** {@code off}: no meters; {@code registry}: meters on a Micrometer registry (-p meters=off,registry compares them). */
+    @Param({"off"})
+    public String meters;
+
     private Databases database;
     private EntityManagerFactory plain;
     private EntityManagerFactory guarded;
@@ -95,8 +99,10 @@ public class FlushBenchmark {
         config.useSingleServer().setAddress(System.getProperty("redis", "redis://127.0.0.1:6379"));
         client = Redisson.create(config);
         store = new CountingStore(RedisClaimStore.create(client, "bench-flush"));
-        guard = ConflictGuard.builder().store(store).dependencies(guarded).setting("conflictguard.lease", "10m")
-                .build();
+        org.conflictguard.ConflictGuardBuilder builder = ConflictGuard.builder().store(store).dependencies(guarded)
+                .setting("conflictguard.lease", "10m");
+        guard = (meters.equals("registry") ? builder.meterRegistry(new io.micrometer.core.instrument.simple
+                .SimpleMeterRegistry()) : builder.setting("conflictguard.metrics.enabled", "false")).build();
         if (params.getBenchmark().endsWith("holderWrites")) {
             holderClaim = guard.claim(ClaimRequest.builder().row("Project", 1L).label("holder").build())
                     .orElseThrow();
