@@ -140,6 +140,15 @@ public interface ConflictGuard extends AutoCloseable {
     String description();
 
     /**
+     * Asks the store one cheap question and how many claims it keeps, for a readiness check.
+     * Never throws for an unreachable store: the status says so. A disabled guard reports itself
+     * reachable with no claims.
+     *
+     * @return how the store answered
+     */
+    StoreStatus checkStore();
+
+    /**
      * Stops renewing leases, releases the claims still open, and closes what the guard
      * created (Redis client, EntityManagerFactory). Idempotent.
      */

@@ -68,6 +68,11 @@ final class DisabledGuard extends GuardBase {
     }
 
     @Override
+    public org.conflictguard.StoreStatus checkStore() {
+        return new org.conflictguard.StoreStatus(true, description(), java.time.Duration.ZERO, lease, 0, null);
+    }
+
+    @Override
     public void close() {
         // nothing to release or close
     }

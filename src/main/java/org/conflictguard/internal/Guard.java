@@ -10,6 +10,7 @@ import org.conflictguard.ConflictGuard;
 import org.conflictguard.Holder;
 import org.conflictguard.Row;
 import org.conflictguard.RowClaim;
+import org.conflictguard.StoreStatus;
 import org.conflictguard.SweepSummary;
 import org.conflictguard.internal.config.Settings;
 import org.conflictguard.internal.graph.DependencyGraph;
@@ -35,6 +36,9 @@ final class Guard extends GuardBase {
     private final AutoCloseable writeChecks;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Meters meters;
+    private final java.time.Duration lease;
+    /** The row a readiness probe asks about: nobody claims it. */
+    private static final Row PROBE = Row.of("ConflictGuardProbe", "0");
 
     /**
      * @param owned what the guard created and closes last (the store, a client, a unit)
@@ -49,6 +53,7 @@ final class Guard extends GuardBase {
         store = meters.observe(store);
         this.store = store;
         this.description = description;
+        this.lease = settings.lease();
         this.owned = List.copyOf(owned);
         this.leases = new LeaseKeeper(store, settings.sweepInterval());
         meters.claimsHeld(leases::size);
@@ -109,6 +114,22 @@ final class Guard extends GuardBase {
     @Override
     public String description() {
         return description;
+    }
+
+    @Override
+    public StoreStatus checkStore() {
+        try {
+            long sent = System.nanoTime();
+            store.marksOn(List.of(PROBE));
+            java.time.Duration roundTrip = java.time.Duration.ofNanos(System.nanoTime() - sent);
+            long claims = store.claimTokens().map(tokens -> (long) tokens.size()).orElse(-1L);
+            return new StoreStatus(true, description, roundTrip, lease, claims, null);
+        } catch (RuntimeException e) {
+            // The kind of failure only: a message may carry data.
+            return new StoreStatus(false, description, java.time.Duration.ZERO, lease, -1,
+                    e.getClass().getSimpleName() + (e.getCause() == null ? "" : " (" + e.getCause().getClass()
+                            .getSimpleName() + ")"));
+        }
     }
 
     @Override
