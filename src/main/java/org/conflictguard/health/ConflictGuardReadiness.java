@@ -15,7 +15,7 @@ import org.eclipse.microprofile.health.Readiness;
 /**
  * A MicroProfile Health readiness check named {@code conflictguard}: up while the claim store
  * answers, down when it does not (claims and their releases would fail), with the store, one
- * round trip's time in milliseconds, the default lease and the number of claims the store keeps
+ * round trip's time in microseconds, the default lease and the number of claims the store keeps
  * as data. Names no operation, row or user. Found by CDI in this jar where MicroProfile Health is
  * present; where it is not, the class is skipped. Thread-safe.
  */
@@ -45,7 +45,7 @@ public class ConflictGuardReadiness implements HealthCheck {
         data.put("store", status.store());
         data.put("lease", status.lease().toString());
         if (status.reachable()) {
-            data.put("roundTripMillis", status.roundTrip().toNanos() / 1_000_000.0);
+            data.put("roundTripMicros", status.roundTrip().toNanos() / 1_000);
             data.put("claims", status.claims());
         } else {
             data.put("problem", status.problem());

@@ -61,9 +61,9 @@ class ConflictGuardReadinessTest {
         assertThat(idle.getName()).isEqualTo("conflictguard");
         assertThat(idle.getStatus()).isEqualTo(HealthCheckResponse.Status.UP);
         Map<String, Object> data = idle.getData().orElseThrow();
-        assertThat(data).containsEntry("claims", 0L).containsEntry("lease", "PT30S").containsKey("roundTripMillis");
+        assertThat(data).containsEntry("claims", 0L).containsEntry("lease", "PT30S").containsKey("roundTripMicros");
         assertThat(data.get("store").toString()).contains("redis").contains("'health'");
-        assertThat((Double) data.get("roundTripMillis")).isPositive();
+        assertThat((Long) data.get("roundTripMicros")).isPositive();
 
         Claim claim = guard.claim(ClaimRequest.builder().operationId("op-secret").user("alice").label("export")
                 .row("Task", 7).build()).orElseThrow();

@@ -37,6 +37,20 @@ class ContainerScenarioIT {
             Report.started(server, store);
             Api api = new Api(server.base);
             assertThat(api.get("api/health").body().get("store").asText()).startsWith(store);
+            if (kind == TrackerServer.Kind.PAYARA) {
+                // MicroProfile Health: the library's readiness check, found by CDI in the WAR.
+                JsonNode ready = new Api(server.base.resolve("/")).get("health/ready").body();
+                JsonNode check = null;
+                for (JsonNode each : ready.get("checks")) {
+                    if (each.get("name").asText().equals("conflictguard")) {
+                        check = each;
+                    }
+                }
+                assertThat(check).as("the conflictguard check in %s", ready).isNotNull();
+                assertThat(check.get("status").asText()).isEqualTo("UP");
+                assertThat(check.get("data").get("store").asText()).startsWith(store);
+                assertThat(check.get("data").get("claims").asLong()).isGreaterThanOrEqualTo(0);
+            }
 
             JsonNode project = api.get("api/board").body().get("projects").get(1);
             long projectId = project.get("id").asLong();
