@@ -45,6 +45,7 @@ public final class JpaClaimStore implements ClaimStore {
     private final LockTable table;
     private final DialectSql dialect;
     private final String description;
+    private final ReleaseWakeups wakeups;
 
     private JpaClaimStore(EntityManagerFactory emf, String namespace, DialectSql dialect) {
         this.emf = emf;
@@ -52,6 +53,7 @@ public final class JpaClaimStore implements ClaimStore {
         this.table = new LockTable(namespace, dialect);
         this.description = "database (" + dialect.dialect().settingValue() + "), namespace '" + namespace + "'";
         this.transactions = new Transactions(emf, description);
+        this.wakeups = new ReleaseWakeups(emf, namespace, dialect.dialect() == Dialect.POSTGRESQL);
     }
 
     /**
@@ -237,6 +239,27 @@ public final class JpaClaimStore implements ClaimStore {
     @Override
     public String namespace() {
         return table.namespace();
+    }
+
+    /** On PostgreSQL, counts the releases the database pushes; elsewhere never moves. */
+    @Override
+    public long releases() {
+        return wakeups.count();
+    }
+
+    /**
+     * Returns when a release was pushed since {@code seen} (PostgreSQL {@code LISTEN}), or after at
+     * most 250 ms (every database: a waiter then tries again).
+     */
+    @Override
+    public void awaitRelease(long seen, Duration timeout) throws InterruptedException {
+        wakeups.await(seen, timeout);
+    }
+
+    /** Stops listening for releases (PostgreSQL), if a claim waited; the claims stay. Idempotent. */
+    @Override
+    public void close() {
+        wakeups.close();
     }
 
     @Override
