@@ -82,6 +82,21 @@ public final class ConfigKeys {
     public static final String VIEW_POLL_INTERVAL = "conflictguard.view.poll-interval";
 
     /**
+     * Accepts a whole number from {@code 0} to {@code 10}. Defaults to {@code 0}.
+     * How many Redis replicas must confirm each claim, renewal and release before it counts
+     * ({@code WAIT} in the same round trip), so that a failover to one of them loses none; 0 asks
+     * none. A claim not confirmed in {@link #REDIS_SYNC_TIMEOUT} is withdrawn and fails with a
+     * {@link StoreException}; fewer replicas than this at startup fail {@code build()}.
+     */
+    public static final String REDIS_SYNC_REPLICAS = "conflictguard.redis.sync-replicas";
+
+    /**
+     * Accepts a duration from {@code 1ms} to {@code 60s}, as {@code 500ms}, {@code 1s} or ISO-8601 {@code PT1S}. Defaults to {@code 1s}.
+     * How long a write waits for the replicas {@link #REDIS_SYNC_REPLICAS} asks for.
+     */
+    public static final String REDIS_SYNC_TIMEOUT = "conflictguard.redis.sync-timeout";
+
+    /**
      * Accepts {@code true} or {@code false}. Defaults to {@code true}.
      * Whether the guard reports meters through Micrometer: to the registry given to
      * {@link ConflictGuardBuilder#meterRegistry}, else (in CDI) the application's
@@ -93,7 +108,7 @@ public final class ConfigKeys {
     /** Every key above. */
     public static final List<String> ALL = List.of(ENABLED, STORE, REDIS_ADDRESS, REDIS_CONFIG, NAMESPACE,
             LEASE, SWEEP_INTERVAL, PERSISTENCE_UNIT, DATABASE_DIALECT, VIEW_MAX_MARKS, VIEW_POLL_INTERVAL,
-            METRICS_ENABLED);
+            REDIS_SYNC_REPLICAS, REDIS_SYNC_TIMEOUT, METRICS_ENABLED);
 
     private ConfigKeys() {
     }

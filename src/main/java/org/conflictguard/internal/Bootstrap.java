@@ -29,7 +29,8 @@ public final class Bootstrap {
 
     /** Settings that choose or configure the store: meaningless next to a store given ready-made. */
     private static final List<String> STORE_KEYS = List.of(ConfigKeys.STORE, ConfigKeys.REDIS_ADDRESS,
-            ConfigKeys.REDIS_CONFIG, ConfigKeys.NAMESPACE, ConfigKeys.PERSISTENCE_UNIT, ConfigKeys.DATABASE_DIALECT);
+            ConfigKeys.REDIS_CONFIG, ConfigKeys.NAMESPACE, ConfigKeys.PERSISTENCE_UNIT, ConfigKeys.DATABASE_DIALECT,
+            ConfigKeys.REDIS_SYNC_REPLICAS, ConfigKeys.REDIS_SYNC_TIMEOUT);
 
     /**
      * What the application gives.

@@ -49,19 +49,20 @@ final class RedisConnector {
                     + "; start Redis or fix the setting (the store is never switched silently)", e);
         }
         owned.add(client::shutdown);
-        return over(client, settings.namespace(), where, key, owned);
+        return over(client, settings, where, key, owned);
     }
 
     /** A store over the application's client (which the guard does not shut down). */
-    static ClaimStore over(Object redissonClient, String namespace, List<AutoCloseable> owned) {
-        return over((RedissonClient) redissonClient, namespace, "the application's RedissonClient bean",
+    static ClaimStore over(Object redissonClient, Settings settings, List<AutoCloseable> owned) {
+        return over((RedissonClient) redissonClient, settings, "the application's RedissonClient bean",
                 ConfigKeys.STORE, owned);
     }
 
-    private static ClaimStore over(RedissonClient client, String namespace, String where, String key,
+    private static ClaimStore over(RedissonClient client, Settings settings, String where, String key,
             List<AutoCloseable> owned) {
         try {
-            RedisClaimStore store = RedisClaimStore.create(client, namespace);
+            RedisClaimStore store = RedisClaimStore.create(client, settings.namespace(), settings.redisSyncReplicas(),
+                    settings.redisSyncTimeout());
             owned.add(0, store);
             return store;
         } catch (StoreException e) {

@@ -62,7 +62,7 @@ final class StoreChoice {
                 }
                 Object bean = type == StoreType.REDIS || unit == null ? redissonBean.get() : null;
                 if (bean != null) {
-                    ClaimStore store = RedisConnector.over(bean, settings.namespace(), owned);
+                    ClaimStore store = RedisConnector.over(bean, settings, owned);
                     return new Chosen(store, ConfigKeys.STORE + "=" + name(type) + " and the application provides a"
                             + " RedissonClient bean", owned);
                 }
@@ -72,6 +72,11 @@ final class StoreChoice {
                             + ConfigKeys.REDIS_CONFIG + ", provide a RedissonClient bean, or give the builder a"
                             + " RedisClaimStore");
                 }
+            }
+            if (settings.redisSyncReplicas() > 0) {
+                throw new ConfigurationException(ConfigKeys.REDIS_SYNC_REPLICAS, ConfigKeys.REDIS_SYNC_REPLICAS + "="
+                        + settings.redisSyncReplicas() + " asks Redis replicas to confirm claims, but the database"
+                        + " store was chosen (" + ConfigKeys.STORE + "=" + name(type) + "); configure Redis or unset it");
             }
             ClaimStore store = database(settings, unit, owned);
             String why = type == StoreType.DATABASE ? ConfigKeys.STORE + "=database"

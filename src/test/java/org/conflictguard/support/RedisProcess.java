@@ -101,6 +101,30 @@ public final class RedisProcess implements AutoCloseable {
         }
     }
 
+    /** Stops the process where it is (SIGSTOP): it keeps its connections and answers nothing. */
+    public void pause() {
+        signal("-STOP");
+    }
+
+    /** Lets a paused process go on (SIGCONT). */
+    public void resume() {
+        signal("-CONT");
+    }
+
+    private void signal(String which) {
+        try {
+            Process kill = new ProcessBuilder("kill", which, Long.toString(process.pid())).inheritIO().start();
+            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new IllegalStateException("kill " + which + " failed for redis-server on port " + port);
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("Could not signal redis-server on port " + port, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Starts it again on the same port, empty. */
     public void restart() {
         kill();

@@ -86,13 +86,21 @@ public record Setting<T>(String key, String accepts, String defaultText, Parser<
     public static final Setting<Duration> VIEW_POLL_INTERVAL = new Setting<>(ConfigKeys.VIEW_POLL_INTERVAL,
             "a duration from `1ms` to `10s`, as `10ms`, `1s` or ISO-8601 `PT0.01S`", "10ms",
             (key, text) -> duration(key, text, Duration.ofMillis(1), Duration.ofSeconds(10)), Duration.ofMillis(10));
+    /** See {@link ConfigKeys#REDIS_SYNC_REPLICAS}. */
+    public static final Setting<Integer> REDIS_SYNC_REPLICAS = new Setting<>(ConfigKeys.REDIS_SYNC_REPLICAS,
+            "a whole number from `0` to `10`", "0", (key, text) -> wholeNumber(key, text, 0, 10), 0);
+    /** See {@link ConfigKeys#REDIS_SYNC_TIMEOUT}. */
+    public static final Setting<Duration> REDIS_SYNC_TIMEOUT = new Setting<>(ConfigKeys.REDIS_SYNC_TIMEOUT,
+            "a duration from `1ms` to `60s`, as `500ms`, `1s` or ISO-8601 `PT1S`", "1s",
+            (key, text) -> duration(key, text, Duration.ofMillis(1), Duration.ofSeconds(60)), Duration.ofSeconds(1));
     /** See {@link ConfigKeys#METRICS_ENABLED}. */
     public static final Setting<Boolean> METRICS_ENABLED = new Setting<>(ConfigKeys.METRICS_ENABLED,
             "`true` or `false`", "true", Setting::bool, true);
 
     /** The table: every setting, in the order the docs list them. */
     public static final List<Setting<?>> ALL = List.of(ENABLED, STORE, REDIS_ADDRESS, REDIS_CONFIG, NAMESPACE, LEASE,
-            SWEEP_INTERVAL, PERSISTENCE_UNIT, DATABASE_DIALECT, VIEW_MAX_MARKS, VIEW_POLL_INTERVAL, METRICS_ENABLED);
+            SWEEP_INTERVAL, PERSISTENCE_UNIT, DATABASE_DIALECT, VIEW_MAX_MARKS, VIEW_POLL_INTERVAL,
+            REDIS_SYNC_REPLICAS, REDIS_SYNC_TIMEOUT, METRICS_ENABLED);
 
     /**
      * The setting of a key.

@@ -23,13 +23,16 @@ import org.conflictguard.store.jpa.Dialect;
  * @param dialect see {@link ConfigKeys#DATABASE_DIALECT}
  * @param viewMaxMarks see {@link ConfigKeys#VIEW_MAX_MARKS}
  * @param viewPollInterval see {@link ConfigKeys#VIEW_POLL_INTERVAL}
+ * @param redisSyncReplicas see {@link ConfigKeys#REDIS_SYNC_REPLICAS}
+ * @param redisSyncTimeout see {@link ConfigKeys#REDIS_SYNC_TIMEOUT}
  * @param metricsEnabled see {@link ConfigKeys#METRICS_ENABLED}
  * @param sources where each value that was set came from ({@code builder}, {@code MicroProfile
  *     Config}, {@code system property}, {@code environment}), by key
  */
 public record Settings(boolean enabled, StoreType store, Optional<String> redisAddress, Optional<String> redisConfig,
         String namespace, Duration lease, Optional<Duration> sweepInterval, String persistenceUnit, Dialect dialect,
-        int viewMaxMarks, Duration viewPollInterval, boolean metricsEnabled, Map<String, String> sources) {
+        int viewMaxMarks, Duration viewPollInterval, int redisSyncReplicas, Duration redisSyncTimeout,
+        boolean metricsEnabled, Map<String, String> sources) {
 
     /** Where {@link #sources()} says a value given to the builder came from. */
     public static final String BUILDER = "builder";
@@ -56,6 +59,7 @@ public record Settings(boolean enabled, StoreType store, Optional<String> redisA
                 value(values, Setting.NAMESPACE), value(values, Setting.LEASE), value(values, Setting.SWEEP_INTERVAL),
                 value(values, Setting.PERSISTENCE_UNIT), value(values, Setting.DATABASE_DIALECT),
                 value(values, Setting.VIEW_MAX_MARKS), value(values, Setting.VIEW_POLL_INTERVAL),
+                value(values, Setting.REDIS_SYNC_REPLICAS), value(values, Setting.REDIS_SYNC_TIMEOUT),
                 value(values, Setting.METRICS_ENABLED), lookup.sources());
     }
 

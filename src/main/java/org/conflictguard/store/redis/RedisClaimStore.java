@@ -53,12 +53,12 @@ public final class RedisClaimStore implements ClaimStore {
 
     private final String namespace;
 
-    private RedisClaimStore(RedissonClient client, String namespace) {
+    private RedisClaimStore(RedissonClient client, String namespace, ReplicaSync sync) {
         this.client = client;
         this.namespace = namespace;
         this.prefix = "{" + namespace + "}";
         this.description = "redis, namespace '" + namespace + "'";
-        this.protocol = new ScriptProtocol(client, prefix, description);
+        this.protocol = new ScriptProtocol(client, prefix, description, sync);
         this.releases = new ReleaseSignal(client, prefix);
     }
 
@@ -73,13 +73,72 @@ public final class RedisClaimStore implements ClaimStore {
      * @throws StoreException if Redis cannot be reached
      */
     public static RedisClaimStore create(RedissonClient client, String namespace) {
-        return new RedisClaimStore(client, Namespaces.check(namespace));
+        return new RedisClaimStore(client, Namespaces.check(namespace), ReplicaSync.NONE);
+    }
+
+    /**
+     * A store whose claims, renewals and releases count only once {@code replicas} replicas
+     * confirmed them (Redis {@code WAIT}, in the same round trip), so that a failover to one of
+     * them loses none of them. A claim the primary granted but the replicas did not confirm in
+     * time is withdrawn (released on the primary) and the call fails with a
+     * {@link StoreException} that says so; nothing is claimed then. A renewal or release not
+     * confirmed fails the same way after the primary made it.
+     *
+     * @param client the application's Redisson client; the store does not shut it down
+     * @param namespace 1 to 64 characters from {@code A-Z a-z 0-9 . _ -}
+     * @param replicas how many replicas must confirm each write, from 0 (none: as
+     *     {@link #create(RedissonClient, String)}) to 10
+     * @param timeout how long to wait for them, from 1 ms to 60 s
+     * @return the store
+     * @throws IllegalArgumentException naming the parameter if {@code replicas} or {@code timeout} is out of range
+     * @throws org.conflictguard.ConfigurationException if the namespace is not accepted, or fewer than
+     *     {@code replicas} replicas confirm a write now (a Redis without replicas, say)
+     * @throws StoreException if Redis cannot be reached
+     */
+    public static RedisClaimStore create(RedissonClient client, String namespace, int replicas,
+            java.time.Duration timeout) {
+        ReplicaSync sync = new ReplicaSync(replicas, timeout);
+        RedisClaimStore store = new RedisClaimStore(client, Namespaces.check(namespace), sync);
+        if (sync.enabled()) {
+            int confirming = store.protocol.replicasConfirming();
+            if (confirming < replicas) {
+                store.close();
+                throw new org.conflictguard.ConfigurationException(org.conflictguard.ConfigKeys.REDIS_SYNC_REPLICAS,
+                        "Claims must be confirmed by " + replicas + " replica(s) ("
+                        + org.conflictguard.ConfigKeys.REDIS_SYNC_REPLICAS + "=" + replicas + "), but only "
+                        + confirming + " replica(s) of this Redis confirmed a write within " + timeout.toMillis()
+                        + " ms: add replicas, or lower or unset the setting");
+            }
+        }
+        return store;
     }
 
     /** @throws OperationInUseException if the operation already holds a live claim */
     @Override
     public ClaimOutcome claim(ClaimSpec spec) {
-        return protocol.call(Commands.CLAIM, spec);
+        try {
+            return protocol.call(Commands.CLAIM, spec);
+        } catch (ReplicaSync.Unconfirmed unconfirmed) {
+            ClaimOutcome outcome = (ClaimOutcome) unconfirmed.reply();
+            if (!outcome.isGranted()) {
+                return outcome; // nothing was written
+            }
+            String withdrawn;
+            try {
+                protocol.call(Commands.RELEASE, new Commands.ClaimId(spec.operationId(), outcome.token()));
+                withdrawn = "it was withdrawn (released on the primary): nothing is claimed";
+            } catch (ReplicaSync.Unconfirmed releaseUnconfirmed) {
+                withdrawn = "it was withdrawn on the primary (the release not confirmed either): nothing is claimed"
+                        + " there, and a replica that takes over holds it at most until " + outcome.leaseUntil();
+            } catch (StoreException e) {
+                withdrawn = "withdrawing it failed too (" + e.getMessage() + "): it lapses with its lease at "
+                        + outcome.leaseUntil() + " unless the operation claims again";
+            }
+            throw new StoreException("Redis store (" + description + "): the claim of " + spec.rows().size()
+                    + " row(s) for operation '" + spec.operationId() + "' was granted by the primary, but only "
+                    + unconfirmed.confirmed() + " replica(s) confirmed it in time; " + withdrawn + ". Retry the claim"
+                    + " once the replicas keep up", unconfirmed);
+        }
     }
 
     @Override

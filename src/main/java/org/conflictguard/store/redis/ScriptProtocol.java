@@ -13,12 +13,19 @@ import org.redisson.client.codec.StringCodec;
 /**
  * Runs the commands of {@code conflictguard.lua} for one namespace: one {@code EVALSHA} per
  * call, with the namespace's fixed keys in {@code KEYS}, the prefix and the command name first in
- * {@code ARGV}. Loads the script when created and again when Redis has forgotten it. Thread-safe.
+ * {@code ARGV}. Loads the script when created and again when Redis has forgotten it. With
+ * {@link ReplicaSync replica confirmation}, a write command goes with a {@code WAIT} in one
+ * pipeline on one connection, and counts only when enough replicas confirmed it. Thread-safe.
  */
 final class ScriptProtocol {
 
     private static final String SCRIPT = loadScript();
 
+    /** The commands that write: with replica confirmation, they wait for the replicas. */
+    private static final java.util.Set<String> WRITES = java.util.Set.of("claim", "renew", "release", "force", "sweep");
+
+    private final RedissonClient client;
+    private final ReplicaSync sync;
     private final RScript script;
     /** The same script, its replies' strings read byte for byte (a claim's stored msgpack lists). */
     private final RScript bytesScript;
@@ -30,7 +37,9 @@ final class ScriptProtocol {
     /**
      * @throws StoreException if Redis cannot be reached to load the script
      */
-    ScriptProtocol(RedissonClient client, String prefix, String description) {
+    ScriptProtocol(RedissonClient client, String prefix, String description, ReplicaSync sync) {
+        this.client = client;
+        this.sync = sync;
         this.script = client.getScript(StringCodec.INSTANCE);
         this.bytesScript = client.getScript(new StringCodec(StandardCharsets.ISO_8859_1));
         this.prefix = prefix;
@@ -52,7 +61,66 @@ final class ScriptProtocol {
         for (int i = 0; i < commandArgs.size(); i++) {
             args[i + 2] = commandArgs.get(i);
         }
+        if (sync.enabled() && WRITES.contains(command.name())) {
+            return confirmed(command, arguments, args);
+        }
         return command.reader().apply(arguments, new Reply(command.name(), evaluate(command, args)));
+    }
+
+    /**
+     * Runs a write command and {@code WAIT} in one pipeline.
+     *
+     * @throws ReplicaSync.Unconfirmed if fewer replicas than asked confirmed it in time (the primary made the write)
+     */
+    private <A, R> R confirmed(Command<A, R> command, A arguments, Object[] args) {
+        org.redisson.api.BatchResult<?> result;
+        try {
+            result = batch(command, args);
+        } catch (RuntimeException e) {
+            if (!String.valueOf(e.getMessage()).contains("NOSCRIPT")) {
+                throw failure(command.name(), e);
+            }
+            try {
+                sha = load();
+                result = batch(command, args);
+            } catch (RuntimeException again) {
+                throw failure(command.name(), again);
+            }
+        }
+        Object reply = result.getResponses().get(0);
+        R read = command.reader().apply(arguments, new Reply(command.name(), reply instanceof List<?> list ? list
+                : List.of(reply)));
+        if (result.getSyncedSlaves() < sync.replicas()) {
+            throw new ReplicaSync.Unconfirmed("Redis store (" + description + "): '" + command.name() + "' was done"
+                    + " on the primary, but " + result.getSyncedSlaves() + " of the " + sync.replicas() + " replica(s)"
+                    + " asked for (" + org.conflictguard.ConfigKeys.REDIS_SYNC_REPLICAS + ") confirmed it within "
+                    + sync.timeout().toMillis() + " ms; check the replicas (INFO replication)", read,
+                    result.getSyncedSlaves());
+        }
+        return read;
+    }
+
+    private org.redisson.api.BatchResult<?> batch(Command<?, ?> command, Object[] args) {
+        org.redisson.api.RBatch batch = client.createBatch(org.redisson.api.BatchOptions.defaults()
+                .sync(sync.replicas(), sync.timeout()).retryAttempts(0));
+        org.redisson.client.codec.Codec codec = command.bytes() ? new StringCodec(StandardCharsets.ISO_8859_1)
+                : StringCodec.INSTANCE;
+        batch.getScript(codec).evalShaAsync(RScript.Mode.READ_WRITE, sha, RScript.ReturnType.LIST, keys, args);
+        return batch.execute();
+    }
+
+    /**
+     * How many replicas confirm a write now: the script's own read-only command with a
+     * {@code WAIT}, for the check at startup.
+     *
+     * @throws StoreException if Redis cannot be reached
+     */
+    int replicasConfirming() {
+        try {
+            return batch(Commands.COMMANDS, new Object[] {prefix, Commands.COMMANDS.name()}).getSyncedSlaves();
+        } catch (RuntimeException e) {
+            throw failure("wait", e);
+        }
     }
 
     private List<?> evaluate(Command<?, ?> command, Object[] args) {
