@@ -29,6 +29,7 @@ import org.redisson.config.Config;
  * (SIGSTOP) a claim fails, withdrawn, and leaves nothing claimed; settings out of range, a Redis
  * without replicas and the database store are refused at start.
  */
+@org.junit.jupiter.api.Tag("provider-independent")
 class RedisReplicaSyncTest {
 
     private RedisProcess primary;

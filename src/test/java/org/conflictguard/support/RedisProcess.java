@@ -32,12 +32,33 @@ public final class RedisProcess implements AutoCloseable {
     private final int port;
     private final List<String> extraArgs;
     private final Path dir;
+    /** A sentinel's configuration file, or null for a data server. */
+    private Path sentinelConfig;
     private Process process;
 
     private RedisProcess(int port, List<String> extraArgs) throws IOException {
         this.port = port;
         this.extraArgs = List.copyOf(extraArgs);
         this.dir = Files.createTempDirectory("conflictguard-redis-" + port);
+    }
+
+    /**
+     * Starts a Sentinel on a free port that monitors the primary on {@code primaryPort} as
+     * {@code masterName}, with a quorum of 2, calling it down after {@code downAfterMillis}.
+     */
+    public static RedisProcess sentinel(String masterName, int primaryPort, long downAfterMillis) {
+        try {
+            RedisProcess sentinel = new RedisProcess(freePort(), List.of());
+            sentinel.sentinelConfig = sentinel.dir.resolve("sentinel.conf");
+            Files.writeString(sentinel.sentinelConfig, "sentinel monitor " + masterName + " 127.0.0.1 " + primaryPort
+                    + " 2\nsentinel down-after-milliseconds " + masterName + " " + downAfterMillis
+                    + "\nsentinel failover-timeout " + masterName + " 5000\nsentinel parallel-syncs " + masterName
+                    + " 1\n");
+            sentinel.startProcess();
+            return sentinel;
+        } catch (IOException e) {
+            throw new IllegalStateException("Could not start redis-server --sentinel", e);
+        }
     }
 
     /** Starts a Redis that keeps nothing on disk, on a free port, with extra arguments. */
@@ -141,8 +162,11 @@ public final class RedisProcess implements AutoCloseable {
     }
 
     private void startProcess() throws IOException {
-        List<String> command = new ArrayList<>(List.of(binary().toString(), "--port", Integer.toString(port), "--bind",
-                "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir.toString()));
+        List<String> command = new ArrayList<>(sentinelConfig != null
+                ? List.of(binary().toString(), sentinelConfig.toString(), "--sentinel", "--port", Integer.toString(port),
+                        "--bind", "127.0.0.1", "--dir", dir.toString())
+                : List.of(binary().toString(), "--port", Integer.toString(port), "--bind",
+                        "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir.toString()));
         command.addAll(extraArgs);
         Path log = dir.resolve("redis.log");
         Process started = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)

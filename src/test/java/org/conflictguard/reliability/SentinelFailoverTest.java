@@ -1,0 +1,201 @@
+package org.conflictguard.reliability;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import org.conflictguard.ClaimRequest;
+import org.conflictguard.ClaimResult;
+import org.conflictguard.ConfigKeys;
+import org.conflictguard.ConfigurationException;
+import org.conflictguard.ConflictGuard;
+import org.conflictguard.StoreException;
+import org.conflictguard.store.redis.RedisClaimStore;
+import org.conflictguard.support.RedisProcess;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.redisson.Redisson;
+import org.redisson.api.RedissonClient;
+import org.redisson.api.redisnode.RedisNode;
+import org.redisson.api.redisnode.RedisNodes;
+import org.redisson.config.Config;
+import org.redisson.config.ReadMode;
+
+/**
+ * A failover with real processes: one primary, one replica and three Sentinels on loopback ports.
+ * Claims are acknowledged while the replica keeps up; then the replica is stopped (SIGSTOP) and
+ * its link cut, so it lags, more claims are asked for, the primary is killed (SIGKILL) and the replica let go, and
+ * Sentinel promotes it. Then: which acknowledged claims, still within their lease, the new
+ * primary has lost, and how many of their rows another operation can claim meanwhile (double
+ * holders). With replica confirmation none; without it, every claim of the lagging window.
+ */
+@org.junit.jupiter.api.Tag("provider-independent")
+class SentinelFailoverTest {
+
+    private static final String MASTER = "cg";
+    private static final int BEFORE_LAG = 20;
+    private static final int DURING_LAG = 20;
+
+    private RedisProcess primary;
+    private RedisProcess replica;
+    private final List<RedisProcess> sentinels = new ArrayList<>();
+    private RedissonClient client;
+
+    @BeforeEach
+    void start() {
+        primary = RedisProcess.start();
+        replica = RedisProcess.start("--replicaof", "127.0.0.1", Integer.toString(primary.port()));
+        for (int i = 0; i < 3; i++) {
+            sentinels.add(RedisProcess.sentinel(MASTER, primary.port(), 500));
+        }
+        Config config = new Config();
+        var servers = config.useSentinelServers().setMasterName(MASTER).setReadMode(ReadMode.MASTER)
+                .setTimeout(1000).setConnectTimeout(1000).setRetryAttempts(2).setRetryInterval(200)
+                .setScanInterval(500);
+        for (RedisProcess sentinel : sentinels) {
+            servers.addSentinelAddress(sentinel.address());
+        }
+        // The Sentinels find each other within a few seconds; the client wants to see them all.
+        AtomicReference<RedissonClient> connected = new AtomicReference<>();
+        await("the Sentinels know each other").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250))
+                .ignoreException(org.redisson.client.RedisConnectionException.class).until(() -> {
+                    connected.set(Redisson.create(config));
+                    return true;
+                });
+        client = connected.get();
+    }
+
+    @AfterEach
+    void stop() {
+        replica.resume();
+        if (client != null) {
+            client.shutdown();
+        }
+        for (RedisProcess sentinel : sentinels) {
+            sentinel.close();
+        }
+        replica.close();
+        primary.close();
+    }
+
+    @ParameterizedTest(name = "replica confirmation {0}")
+    @ValueSource(booleans = {true, false})
+    void afterAFailoverWithALaggingReplica(boolean confirmed) {
+        String namespace = confirmed ? "failover-sync" : "failover-async";
+        AtomicReference<RedisClaimStore> created = new AtomicReference<>();
+        await("the replica in sync").atMost(Duration.ofSeconds(30)).ignoreException(ConfigurationException.class)
+                .until(() -> {
+                    created.set(confirmed ? RedisClaimStore.create(client, namespace, 1, Duration.ofMillis(300))
+                            : RedisClaimStore.create(client, namespace));
+                    return true;
+                });
+        RedisClaimStore store = created.get();
+        RedisClaimStore plain = RedisClaimStore.create(client, namespace);
+        try (ConflictGuard guard = ConflictGuard.builder().store(store).setting(ConfigKeys.LEASE, "2m")
+                .setting(ConfigKeys.SWEEP_INTERVAL, "off").build();
+                ConflictGuard other = ConflictGuard.builder().store(plain).setting(ConfigKeys.SWEEP_INTERVAL, "off")
+                        .build()) {
+            List<String> acknowledged = new ArrayList<>();
+            for (int i = 0; i < BEFORE_LAG; i++) {
+                acknowledged.add(claim(guard, i));
+            }
+            assertThat(acknowledged).doesNotContainNull();
+
+            // What was acknowledged so far has reached the replica, with or without confirmation.
+            String last = "SISMEMBER {" + namespace + "}:locked:Task " + (BEFORE_LAG - 1);
+            await("the replica caught up").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
+                    .until(() -> replica.command(last).equals(":1"));
+            replica.pause();
+            // Cut the link too: a stopped replica's socket would still buffer what the primary sends.
+            assertThat(primary.command("CLIENT KILL TYPE replica")).isEqualTo(":1");
+            int refused = 0;
+            for (int i = BEFORE_LAG; i < BEFORE_LAG + DURING_LAG; i++) {
+                String op = claim(guard, i);
+                if (op == null) {
+                    refused++;
+                } else {
+                    acknowledged.add(op);
+                }
+            }
+            primary.kill();
+            replica.resume();
+            RedissonClient direct = connect(replica);
+            try {
+                await("Sentinel promotes the replica").atMost(Duration.ofSeconds(60))
+                        .pollInterval(Duration.ofMillis(200)).until(() -> "master".equals(role(direct)));
+            } finally {
+                direct.shutdown();
+            }
+            await("the client follows the failover").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                    .ignoreException(StoreException.class).until(() -> {
+                        other.inspect(List.of(org.conflictguard.Row.of("Task", 0)));
+                        return true;
+                    });
+
+            int lost = 0;
+            int doubleHolders = 0;
+            for (int i = 0; i < acknowledged.size(); i++) {
+                if (other.claimsOf(acknowledged.get(i)).isEmpty()) {
+                    lost++;
+                }
+                int row = Integer.parseInt(acknowledged.get(i).substring("op-".length()));
+                ClaimResult thief = other.claim(ClaimRequest.builder().operationId("thief-" + row).row("Task", row)
+                        .build());
+                if (thief.isClaimed()) {
+                    doubleHolders++;
+                    thief.claim().release();
+                }
+            }
+            System.out.println("[conflictguard-tests] Sentinel failover, replica confirmation "
+                    + (confirmed ? "on" : "off") + ": " + acknowledged.size() + " claims acknowledged ("
+                    + (acknowledged.size() - BEFORE_LAG) + " while the replica lagged, " + refused
+                    + " refused as unconfirmed), " + lost + " lost, " + doubleHolders + " rows held twice");
+            if (confirmed) {
+                assertThat(refused).as("claims refused while the replica lagged").isEqualTo(DURING_LAG);
+                assertThat(lost).as("acknowledged claims lost").isZero();
+                assertThat(doubleHolders).as("rows held twice").isZero();
+            } else {
+                assertThat(acknowledged).hasSize(BEFORE_LAG + DURING_LAG);
+                assertThat(lost).as("claims acknowledged while the replica lagged are lost").isEqualTo(DURING_LAG);
+                assertThat(doubleHolders).isEqualTo(DURING_LAG);
+            }
+        } finally {
+            store.close();
+            plain.close();
+        }
+    }
+
+    /** The operation id of a claim of row {@code i}, or null if the store refused it (unconfirmed). */
+    private static String claim(ConflictGuard guard, int i) {
+        String op = "op-" + i;
+        try {
+            guard.claim(ClaimRequest.builder().operationId(op).row("Task", i).build()).orElseThrow();
+            return op; // dropped: its lease (2 minutes) outlives the test; no renewal is needed
+        } catch (StoreException unconfirmed) {
+            return null;
+        }
+    }
+
+    private static String role(RedissonClient direct) {
+        try {
+            Map<String, String> info = direct.getRedisNodes(RedisNodes.SINGLE).getInstance()
+                    .info(RedisNode.InfoSection.REPLICATION);
+            return info.get("role");
+        } catch (RuntimeException notYet) {
+            return null;
+        }
+    }
+
+    private static RedissonClient connect(RedisProcess redis) {
+        Config config = new Config();
+        config.useSingleServer().setAddress(redis.address()).setTimeout(1000).setConnectTimeout(1000)
+                .setRetryAttempts(1).setRetryInterval(200);
+        return Redisson.create(config);
+    }
+}
