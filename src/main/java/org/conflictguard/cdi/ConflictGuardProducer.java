@@ -64,7 +64,7 @@ public class ConflictGuardProducer {
         };
         return Bootstrap.start(new Bootstrap.Inputs(Map.of(), stores.isResolvable() ? stores.get() : null,
                 "a ClaimStore bean", null, units.isResolvable() ? units.get() : null, resolvers.stream().toList(),
-                List.of(fire), this::redissonBean, bean(METER_REGISTRY)));
+                List.of(fire), this::redissonBean, meterRegistryBean()));
     }
 
     void close(@Disposes ConflictGuard guard) {
@@ -74,6 +74,22 @@ public class ConflictGuardProducer {
     /** The application's RedissonClient bean, when Redisson is present and there is one; else null. */
     private Object redissonBean() {
         return bean(REDISSON);
+    }
+
+    /**
+     * The application's MeterRegistry bean, when Micrometer is present and there is one; else
+     * null (the guard then reports to Micrometer's global registry). Several (a composite and the
+     * registries in it, say) are not an error: the guard uses the global registry and says so.
+     */
+    private Object meterRegistryBean() {
+        try {
+            return bean(METER_REGISTRY);
+        } catch (jakarta.enterprise.inject.AmbiguousResolutionException several) {
+            System.getLogger("org.conflictguard").log(System.Logger.Level.INFO, "The application has several"
+                    + " MeterRegistry beans; ConflictGuard reports to Micrometer's global registry"
+                    + " (Metrics.globalRegistry). Make one of them the @Default bean to choose it");
+            return null;
+        }
     }
 
     /** The application's bean of the named type, when the type is present and there is one bean of it; else null. */

@@ -53,6 +53,26 @@ class ConflictGuardReadinessTest {
     }
 
     @Test
+    void withSeveralMeterRegistryBeansTheGuardStartsAndReportsToTheGlobalRegistry() {
+        container.close();
+        io.micrometer.core.instrument.simple.SimpleMeterRegistry global =
+                new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        io.micrometer.core.instrument.Metrics.addRegistry(global);
+        try {
+            container = new Weld().disableDiscovery().addBeanClasses(ConflictGuardProducer.class,
+                    ConflictGuardReadiness.class, HealthBeans.class, TwoRegistries.class).initialize();
+            ConflictGuard guard = container.select(ConflictGuard.class).get();
+            guard.claim(ClaimRequest.builder().row("Task", 1).build()).orElseThrow().release();
+            assertThat(global.get("conflictguard.claims").tag("namespace", "health").tag("result", "granted")
+                    .tag("mode", "exclusive").counter().count()).isEqualTo(1);
+            assertThat(TwoRegistries.FIRST.find("conflictguard.claims").counter()).isNull();
+            assertThat(TwoRegistries.SECOND.find("conflictguard.claims").counter()).isNull();
+        } finally {
+            io.micrometer.core.instrument.Metrics.removeRegistry(global);
+        }
+    }
+
+    @Test
     void upWithTheStoresDataWhileItAnswersDownWhenItDoesNotAndUpAgainWhenItIsBack() {
         HealthCheck check = container.select(HealthCheck.class, Readiness.Literal.INSTANCE).get();
         ConflictGuard guard = container.select(ConflictGuard.class).get();
