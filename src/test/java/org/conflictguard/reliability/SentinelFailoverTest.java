@@ -40,7 +40,14 @@ class SentinelFailoverTest {
 
     private static final String MASTER = "cg";
     private static final int BEFORE_LAG = 20;
-    private static final int DURING_LAG = 20;
+    private static final int DURING_LAG = 8;
+    /**
+     * Sentinel promotes only a replica whose link to the primary was down for less than ten times
+     * this (plus the time the primary is down): the lagging window must stay well inside it.
+     */
+    private static final long DOWN_AFTER_MILLIS = 1000;
+    /** How long a confirmed write waits for the replica: short, to keep the lagging window short. */
+    private static final Duration SYNC_TIMEOUT = Duration.ofMillis(100);
 
     private RedisProcess primary;
     private RedisProcess replica;
@@ -52,7 +59,7 @@ class SentinelFailoverTest {
         primary = RedisProcess.start();
         replica = RedisProcess.start("--replicaof", "127.0.0.1", Integer.toString(primary.port()));
         for (int i = 0; i < 3; i++) {
-            sentinels.add(RedisProcess.sentinel(MASTER, primary.port(), 500));
+            sentinels.add(RedisProcess.sentinel(MASTER, primary.port(), DOWN_AFTER_MILLIS));
         }
         Config config = new Config();
         var servers = config.useSentinelServers().setMasterName(MASTER).setReadMode(ReadMode.MASTER)
@@ -91,7 +98,7 @@ class SentinelFailoverTest {
         AtomicReference<RedisClaimStore> created = new AtomicReference<>();
         await("the replica in sync").atMost(Duration.ofSeconds(30)).ignoreException(ConfigurationException.class)
                 .until(() -> {
-                    created.set(confirmed ? RedisClaimStore.create(client, namespace, 1, Duration.ofMillis(300))
+                    created.set(confirmed ? RedisClaimStore.create(client, namespace, 1, SYNC_TIMEOUT)
                             : RedisClaimStore.create(client, namespace));
                     return true;
                 });
@@ -115,6 +122,7 @@ class SentinelFailoverTest {
             // Cut the link too: a stopped replica's socket would still buffer what the primary sends.
             assertThat(primary.command("CLIENT KILL TYPE replica")).isEqualTo(":1");
             int refused = 0;
+            long lagging = System.nanoTime();
             for (int i = BEFORE_LAG; i < BEFORE_LAG + DURING_LAG; i++) {
                 String op = claim(guard, i);
                 if (op == null) {
@@ -125,6 +133,9 @@ class SentinelFailoverTest {
             }
             primary.kill();
             replica.resume();
+            Duration lagged = Duration.ofNanos(System.nanoTime() - lagging);
+            assertThat(lagged).as("the lagging window, inside what Sentinel accepts of a replica")
+                    .isLessThan(Duration.ofMillis(DOWN_AFTER_MILLIS * 8));
             RedissonClient direct = connect(replica);
             try {
                 await("Sentinel promotes the replica").atMost(Duration.ofSeconds(60))
@@ -155,7 +166,8 @@ class SentinelFailoverTest {
             System.out.println("[conflictguard-tests] Sentinel failover, replica confirmation "
                     + (confirmed ? "on" : "off") + ": " + acknowledged.size() + " claims acknowledged ("
                     + (acknowledged.size() - BEFORE_LAG) + " while the replica lagged, " + refused
-                    + " refused as unconfirmed), " + lost + " lost, " + doubleHolders + " rows held twice");
+                    + " refused as unconfirmed), " + lost + " lost, " + doubleHolders + " rows held twice; the replica"
+                    + " lagged " + lagged.toMillis() + " ms");
             if (confirmed) {
                 assertThat(refused).as("claims refused while the replica lagged").isEqualTo(DURING_LAG);
                 assertThat(lost).as("acknowledged claims lost").isZero();
