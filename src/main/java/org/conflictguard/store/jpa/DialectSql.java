@@ -56,6 +56,18 @@ abstract class DialectSql {
         return new Object[] {namespace};
     }
 
+    /** Runs first in a claim's transaction, before anything else: nothing by default. */
+    void beginClaim(EntityManager em, LockTable table) {
+    }
+
+    /**
+     * Whether the read of joined marks after an exclusive claim's insert must lock them to see what
+     * is committed now (true), or a plain read does, the claim running at READ COMMITTED.
+     */
+    boolean locksJoinersRead() {
+        return true;
+    }
+
     /** Tells watching nodes, when the transaction commits, that the claim with this token was granted. */
     void announceGranted(EntityManager em, LockTable table, long token) {
     }
@@ -86,6 +98,7 @@ abstract class DialectSql {
      * read) reads what the claim before it committed.
      */
     ClaimAttempt claim(EntityManager em, LockTable table, ClaimSpec spec) {
+        beginClaim(em, table);
         if (spec.isHierarchical()) {
             table.lockNamespace(em);
         }
@@ -161,12 +174,14 @@ abstract class DialectSql {
      * keeps a second mark off a row's first slot, where this claim's marks are; but a shared claim
      * that joins a shared mark takes a slot of its own, and one that joined, after this claim's
      * check, a shared mark released before this claim's insert is on a row this claim took. Only
-     * such joined marks are read, locked (so as committed now on every database and isolation
-     * level); a claim that finds one is refused and its transaction rolls back.
+     * such joined marks are read, as committed now (locked, or by a plain read at READ COMMITTED:
+     * a joiner commits before the mark it joined, which it holds locked, can be deleted, so a claim
+     * that finds no live mark of another claim on its rows after its insert can meet none later);
+     * a claim that finds one is refused and its transaction rolls back.
      */
     static List<RowClaim> othersOn(EntityManager em, LockTable table, ClaimSpec spec, long token, long now) {
         List<RowClaim> others = new ArrayList<>();
-        for (Object[] row : table.selectJoinersForUpdate(em, spec.rows())) {
+        for (Object[] row : table.selectJoiners(em, spec.rows(), table.dialectLocksJoinersRead())) {
             if (LockTable.number(row[5]) != token && LockTable.number(row[7]) > now) {
                 others.add(LockTable.rowClaim(row));
             }

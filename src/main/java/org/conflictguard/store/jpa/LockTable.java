@@ -59,6 +59,11 @@ final class LockTable {
         return namespace;
     }
 
+    /** See {@link DialectSql#locksJoinersRead()}. */
+    boolean dialectLocksJoinersRead() {
+        return dialect.locksJoinersRead();
+    }
+
     Head head(EntityManager em, String operationId) {
         Object[] head = (Object[]) query(em, headSql, namespace, operationId).getSingleResult();
         return new Head(number(head[0]), number(head[1]), number(head[2]) > 0);
@@ -81,10 +86,13 @@ final class LockTable {
 
     /**
      * The marks on {@code rows} (sorted) that joined another shared mark (those not in a row's
-     * first slot), read as committed now and locked until the transaction ends.
+     * first slot), read as committed now: with {@code locked}, locked until the transaction ends
+     * (whatever the isolation level); without, by a plain read, which sees what is committed now
+     * only at READ COMMITTED.
      */
-    List<Object[]> selectJoinersForUpdate(EntityManager em, List<Row> rows) {
-        return selectRows(em, "SELECT " + COLUMNS + " FROM cg_object_lock", rows, " AND holder_slot <> 0 FOR UPDATE");
+    List<Object[]> selectJoiners(EntityManager em, List<Row> rows, boolean locked) {
+        return selectRows(em, "SELECT " + COLUMNS + " FROM cg_object_lock", rows, " AND holder_slot <> 0"
+                + (locked ? " FOR UPDATE" : ""));
     }
 
     /** Live subtree marks on {@code rows} (sorted). */
