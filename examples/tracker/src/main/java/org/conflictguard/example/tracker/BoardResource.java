@@ -46,6 +46,8 @@ public class BoardResource {
     TaskWriter writer;
     @Inject
     Operations operations;
+    @Inject
+    io.micrometer.core.instrument.MeterRegistry meters;
     @PersistenceContext(unitName = "tracker")
     EntityManager em;
 
@@ -54,6 +56,22 @@ public class BoardResource {
     @Path("health")
     public Map<String, Object> health() {
         return Map.of("status", "UP", "store", guard.description());
+    }
+
+    /** A few of the library's meters, as the application's registry has them. */
+    @GET
+    @Path("meters")
+    public Map<String, Object> meters() {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("claimsGranted", meters.find("conflictguard.claims").tag("result", "granted").counters().stream()
+                .mapToDouble(io.micrometer.core.instrument.Counter::count).sum());
+        json.put("claimsRefused", meters.find("conflictguard.claims").tag("result", "refused").counters().stream()
+                .mapToDouble(io.micrometer.core.instrument.Counter::count).sum());
+        json.put("releases", meters.find("conflictguard.claim.held").timers().stream()
+                .mapToLong(io.micrometer.core.instrument.Timer::count).sum());
+        json.put("writeChecks", meters.find("conflictguard.write.checks").counters().stream()
+                .mapToDouble(io.micrometer.core.instrument.Counter::count).sum());
+        return json;
     }
 
     /** Projects, milestones and tasks, each with the claim on it (or null) and the operation's progress. */

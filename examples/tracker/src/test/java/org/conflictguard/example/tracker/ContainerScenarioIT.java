@@ -95,6 +95,12 @@ class ContainerScenarioIT {
             assertThat(api.get("api/operations/" + operation).body().get("state").asText()).isEqualTo("DONE");
             await("claims released").atMost(Duration.ofSeconds(10))
                     .until(() -> api.get("api/claims").body().size() == 0);
+            // The library's meters, in the application's MeterRegistry bean.
+            JsonNode meters = api.get("api/meters").body();
+            assertThat(meters.get("claimsGranted").asDouble()).as(meters.toString()).isGreaterThanOrEqualTo(1);
+            assertThat(meters.get("claimsRefused").asDouble()).as(meters.toString()).isGreaterThanOrEqualTo(1);
+            assertThat(meters.get("releases").asLong()).as(meters.toString()).isGreaterThanOrEqualTo(1);
+            assertThat(meters.get("writeChecks").asDouble()).as(meters.toString()).isGreaterThanOrEqualTo(1);
 
             Api.Answer edited = api.put("api/tasks/" + taskId, "{\"title\":\"edited after\",\"due\":\"2027-05-05\"}");
             assertThat(edited.status()).as(edited.body().toString()).isEqualTo(200);
