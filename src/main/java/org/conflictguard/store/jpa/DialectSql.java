@@ -159,13 +159,24 @@ abstract class DialectSql {
             }
             throw e;
         }
-        if (!shared) {
-            List<RowClaim> joinedMeanwhile = othersOn(em, table, spec, token, now);
-            if (!joinedMeanwhile.isEmpty()) {
-                return new ClaimAttempt.Decided(ClaimOutcome.refused(joinedMeanwhile));
+        ClaimAttempt written = confirmed(em, table, spec, token, now);
+        if (written.commits()) {
+            announceGranted(em, table, token);
+        }
+        return written;
+    }
+
+    /**
+     * A claim just written: granted, unless it is exclusive and another claim's live mark is on
+     * one of its rows ({@link #othersOn}), which refuses it (its transaction rolls back).
+     */
+    final ClaimAttempt confirmed(EntityManager em, LockTable table, ClaimSpec spec, long token, long now) {
+        if (!spec.isShared()) {
+            List<RowClaim> others = othersOn(em, table, spec, token, now);
+            if (!others.isEmpty()) {
+                return new ClaimAttempt.Decided(ClaimOutcome.refused(others));
             }
         }
-        announceGranted(em, table, token);
         return new ClaimAttempt.Decided(table.granted(em, spec, token, now));
     }
 
@@ -179,9 +190,9 @@ abstract class DialectSql {
      * that finds no live mark of another claim on its rows after its insert can meet none later);
      * a claim that finds one is refused and its transaction rolls back.
      */
-    static List<RowClaim> othersOn(EntityManager em, LockTable table, ClaimSpec spec, long token, long now) {
+    private List<RowClaim> othersOn(EntityManager em, LockTable table, ClaimSpec spec, long token, long now) {
         List<RowClaim> others = new ArrayList<>();
-        for (Object[] row : table.selectJoiners(em, spec.rows(), table.dialectLocksJoinersRead())) {
+        for (Object[] row : table.selectJoiners(em, spec.rows(), locksJoinersRead())) {
             if (LockTable.number(row[5]) != token && LockTable.number(row[7]) > now) {
                 others.add(LockTable.rowClaim(row));
             }

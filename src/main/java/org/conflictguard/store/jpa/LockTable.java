@@ -59,10 +59,6 @@ final class LockTable {
         return namespace;
     }
 
-    /** See {@link DialectSql#locksJoinersRead()}. */
-    boolean dialectLocksJoinersRead() {
-        return dialect.locksJoinersRead();
-    }
 
     Head head(EntityManager em, String operationId) {
         Object[] head = (Object[]) query(em, headSql, namespace, operationId).getSingleResult();

@@ -2,8 +2,6 @@ package org.conflictguard.store.jpa;
 
 import jakarta.persistence.EntityManager;
 import java.util.List;
-import org.conflictguard.RowClaim;
-import org.conflictguard.spi.ClaimOutcome;
 import org.conflictguard.Mark;
 import org.conflictguard.Row;
 import org.conflictguard.Scope;
@@ -218,17 +216,6 @@ final class PostgresSql extends DialectSql {
             return claimChecked(em, table, spec, token, now);
         }
         return confirmed(em, table, spec, token, now);
-    }
-
-    /** A claim just written, granted unless it is exclusive and a shared claim joined one of its rows meanwhile ({@link #othersOn}). */
-    private static ClaimAttempt confirmed(EntityManager em, LockTable table, ClaimSpec spec, long token, long now) {
-        if (!spec.isShared()) {
-            List<RowClaim> others = othersOn(em, table, spec, token, now);
-            if (!others.isEmpty()) {
-                return new ClaimAttempt.Decided(ClaimOutcome.refused(others));
-            }
-        }
-        return new ClaimAttempt.Decided(table.granted(em, spec, token, now));
     }
 
     @Override

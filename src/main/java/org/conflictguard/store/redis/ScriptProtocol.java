@@ -73,20 +73,7 @@ final class ScriptProtocol {
      * @throws ReplicaSync.Unconfirmed if fewer replicas than asked confirmed it in time (the primary made the write)
      */
     private <A, R> R confirmed(Command<A, R> command, A arguments, Object[] args) {
-        org.redisson.api.BatchResult<?> result;
-        try {
-            result = batch(command, args);
-        } catch (RuntimeException e) {
-            if (!String.valueOf(e.getMessage()).contains("NOSCRIPT")) {
-                throw failure(command.name(), e);
-            }
-            try {
-                sha = load();
-                result = batch(command, args);
-            } catch (RuntimeException again) {
-                throw failure(command.name(), again);
-            }
-        }
+        org.redisson.api.BatchResult<?> result = reloadingOnce(command, () -> batch(command, args));
         Object reply = result.getResponses().get(0);
         R read = command.reader().apply(arguments, new Reply(command.name(), reply instanceof List<?> list ? list
                 : List.of(reply)));
@@ -125,14 +112,23 @@ final class ScriptProtocol {
 
     private List<?> evaluate(Command<?, ?> command, Object[] args) {
         RScript through = command.bytes() ? bytesScript : script;
+        return reloadingOnce(command, () -> evalSha(through, args));
+    }
+
+    /**
+     * Runs a call of the script; when Redis has forgotten the script (a restart, a flush), loads
+     * it again and runs the call once more.
+     *
+     * @throws StoreException naming the command if the call fails otherwise, or again
+     */
+    private <T> T reloadingOnce(Command<?, ?> command, java.util.function.Supplier<T> call) {
         try {
-            return evalSha(through, args);
+            return call.get();
         } catch (RuntimeException e) {
             if (String.valueOf(e.getMessage()).contains("NOSCRIPT")) {
-                // Redis restarted or flushed its scripts: load again and retry once.
                 try {
                     sha = load();
-                    return evalSha(through, args);
+                    return call.get();
                 } catch (RuntimeException again) {
                     throw failure(command.name(), again);
                 }
