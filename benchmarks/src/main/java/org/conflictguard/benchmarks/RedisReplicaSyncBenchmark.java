@@ -65,6 +65,7 @@ public class RedisReplicaSyncBenchmark {
         config.useSingleServer().setAddress("redis://127.0.0.1:" + primaryPort);
         client = Redisson.create(config);
         unconfirmed = RedisClaimStore.create(client, "bench-unconfirmed");
+        // Each try waits up to a second for the replica (WAIT) while it makes its first sync.
         long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (confirmed == null) {
             try {
@@ -73,7 +74,6 @@ public class RedisReplicaSyncBenchmark {
                 if (System.nanoTime() > until) {
                     throw notInSyncYet;
                 }
-                Thread.sleep(100); // setup only: the replica's first sync
             }
         }
         claimRows = IntStream.range(0, rows).mapToObj(i -> Row.of("Task", i)).toList();
@@ -108,24 +108,25 @@ public class RedisReplicaSyncBenchmark {
         return store.release(op, outcome.token());
     }
 
-    private static Process server(int port, String... more) throws IOException, InterruptedException {
+    /** Starts a redis-server and returns once it logs that it accepts connections. */
+    private static Process server(int port, String... more) throws IOException {
         Path dir = Files.createTempDirectory("bench-redis-" + port);
         List<String> command = new java.util.ArrayList<>(List.of("redis-server", "--port", Integer.toString(port),
                 "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir.toString()));
         command.addAll(List.of(more));
-        Process process = new ProcessBuilder(command).redirectOutput(dir.resolve("redis.log").toFile())
-                .redirectErrorStream(true).start();
-        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (true) {
-            try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        java.io.BufferedReader log = new java.io.BufferedReader(new java.io.InputStreamReader(
+                process.getInputStream(), java.nio.charset.StandardCharsets.UTF_8));
+        for (String line = log.readLine(); line != null; line = log.readLine()) {
+            if (line.contains("Ready to accept connections")) {
+                // Keep draining its output so that the server never blocks on a full pipe.
+                Thread drain = new Thread(() -> log.lines().forEach(ignored -> { }), "redis-" + port + "-log");
+                drain.setDaemon(true);
+                drain.start();
                 return process;
-            } catch (IOException notYet) {
-                if (System.nanoTime() > until || !process.isAlive()) {
-                    throw new IllegalStateException("redis-server did not start on port " + port);
-                }
-                Thread.sleep(50); // setup only: the server's start
             }
         }
+        throw new IllegalStateException("redis-server on port " + port + " exited before accepting connections");
     }
 
     private static int freePort() throws IOException {
