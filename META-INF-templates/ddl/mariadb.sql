@@ -46,5 +46,23 @@ CREATE TABLE cg_namespace (
     namespace    VARCHAR(64)  NOT NULL,
     CONSTRAINT cg_namespace_pk PRIMARY KEY (namespace)
 ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_nopad_bin;
+-- The queue of waiting claims: a place per claim that waits for its rows, with one row per row
+-- its claim would mark (kind 'R' alone, 'S' with its subtree) or put an intention on ('I'),
+-- under the place's ticket (a fencing token: tickets order the queue) and its end.
+CREATE TABLE cg_wait (
+    namespace    VARCHAR(64)  NOT NULL,
+    ticket       BIGINT       NOT NULL,
+    model_name   VARCHAR(100) NOT NULL,
+    object_id    VARCHAR(255) NOT NULL,
+    kind         CHAR(1)      NOT NULL,
+    operation_id VARCHAR(100) NOT NULL,
+    label        VARCHAR(200) NOT NULL,
+    user_name    VARCHAR(200) NOT NULL,
+    created_at   BIGINT       NOT NULL,
+    place_until  BIGINT       NOT NULL,
+    claim_mode   CHAR(1)      NOT NULL,
+    CONSTRAINT cg_wait_pk PRIMARY KEY (namespace, ticket, model_name, object_id, kind)
+) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_nopad_bin;
+CREATE INDEX cg_wait_row ON cg_wait (namespace, model_name, object_id);
 -- Fencing tokens: one server-wide sequence, so tokens grow in the order they are handed out.
 CREATE SEQUENCE cg_fence_seq START WITH 1 INCREMENT BY 1;

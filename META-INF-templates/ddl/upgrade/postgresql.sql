@@ -1,7 +1,8 @@
 -- Upgrades a postgresql database set up with an earlier DDL of the claim store to this version: marks
 -- carry a scope (a row alone, or with its subtree), intentions have a table, claims in a hierarchy
 -- lock their namespace's row, write checks find claims by token, and marks and intentions carry
--- their claim's mode (shared rows have a row per claim, told apart by a slot in the primary key).
+-- their claim's mode (shared rows have a row per claim, told apart by a slot in the primary key), and claims that wait
+-- for their rows take places in a queue.
 -- Safe to run again. Run it with no claim live.
 ALTER TABLE cg_object_lock ADD COLUMN IF NOT EXISTS scope CHAR(1) DEFAULT 'R' NOT NULL;
 -- Write checks on each node read which claims are kept (a claim's token) and their marks.
@@ -33,3 +34,21 @@ ALTER TABLE cg_object_lock ADD COLUMN IF NOT EXISTS holder_slot BIGINT DEFAULT 0
 ALTER TABLE cg_object_lock DROP CONSTRAINT cg_object_lock_pk,
     ADD CONSTRAINT cg_object_lock_pk PRIMARY KEY (namespace, model_name, object_id, holder_slot);
 ALTER TABLE cg_intent ADD COLUMN IF NOT EXISTS claim_mode CHAR(1) DEFAULT 'X' NOT NULL;
+-- The queue of waiting claims: a place per claim that waits for its rows, with one row per row
+-- its claim would mark (kind 'R' alone, 'S' with its subtree) or put an intention on ('I'),
+-- under the place's ticket (a fencing token: tickets order the queue) and its end.
+CREATE TABLE IF NOT EXISTS cg_wait (
+    namespace    VARCHAR(64)  NOT NULL,
+    ticket       BIGINT       NOT NULL,
+    model_name   VARCHAR(100) NOT NULL,
+    object_id    VARCHAR(255) NOT NULL,
+    kind         CHAR(1)      NOT NULL,
+    operation_id VARCHAR(100) NOT NULL,
+    label        VARCHAR(200) NOT NULL,
+    user_name    VARCHAR(200) NOT NULL,
+    created_at   BIGINT       NOT NULL,
+    place_until  BIGINT       NOT NULL,
+    claim_mode   CHAR(1)      NOT NULL,
+    CONSTRAINT cg_wait_pk PRIMARY KEY (namespace, ticket, model_name, object_id, kind)
+);
+CREATE INDEX IF NOT EXISTS cg_wait_row ON cg_wait (namespace, model_name, object_id);

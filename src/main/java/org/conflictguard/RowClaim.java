@@ -51,6 +51,6 @@ public record RowClaim(Row row, Holder holder, Scope scope, Row within) {
     public String toString() {
         return "Entity '" + row.entity() + "' id " + row.id()
                 + (within == null ? "" : ", within Entity '" + within.entity() + "' id " + within.id() + "'s subtree,")
-                + " is claimed by " + holder.describe();
+                + (holder.waiting() ? " is awaited by " : " is claimed by ") + holder.describe();
     }
 }

@@ -4,12 +4,25 @@ import java.time.Duration;
 import org.conflictguard.spi.ClaimOutcome;
 import org.conflictguard.spi.ClaimSpec;
 import org.conflictguard.spi.ClaimStore;
+import org.conflictguard.spi.QueuePlace;
 
 /**
  * Asks the store for a claim and, when the request may wait, asks again as claims are released
- * until it is granted or the wait is over. Thread-safe.
+ * until it is granted or the wait is over. On a store that keeps a queue, a waiting claim holds a
+ * place in it from its first refusal (so that claims for overlapping rows are granted in the
+ * order they first asked), renews the place with every try and gives it up when it stops
+ * waiting. Thread-safe.
  */
 final class ClaimWaiter {
+
+    private static final System.Logger LOG = System.getLogger(ClaimWaiter.class.getName());
+
+    /**
+     * How long the store keeps a place after the last try: a waiter tries at least every 250 ms
+     * ({@link ClaimStore#awaitRelease} returns by then), so a place outlives its waiter's pauses
+     * and lapses within this of its process dying.
+     */
+    static final Duration PLACE_KEPT = Duration.ofSeconds(2);
 
     /**
      * The store's last answer, when (System.nanoTime) the call that gave it was sent, and how long
@@ -27,25 +40,51 @@ final class ClaimWaiter {
     /** @param wait how long to wait for held rows, or null not to wait */
     Attempt claim(ClaimSpec spec, Duration wait) {
         boolean waits = wait != null && !wait.isZero();
+        boolean queues = waits && store.queuesWaiters();
         long deadline = System.nanoTime() + (waits ? wait.toNanos() : 0);
         // Read before each try, so that a release between a refusal and the wait is not missed.
         long releases = waits ? store.releases() : 0;
         long sent = System.nanoTime();
-        ClaimOutcome outcome = store.claim(spec);
+        long ticket = 0;
+        ClaimOutcome outcome = queues ? store.claim(spec, place(ticket, deadline)) : store.claim(spec);
+        ticket = outcome.ticket();
         long waitStarted = System.nanoTime();
         boolean waited = false;
-        while (!outcome.isGranted() && deadline - System.nanoTime() > 0) {
-            waited = true;
-            try {
-                store.awaitRelease(releases, Duration.ofNanos(deadline - System.nanoTime()));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
+        try {
+            while (!outcome.isGranted() && deadline - System.nanoTime() > 0) {
+                waited = true;
+                try {
+                    store.awaitRelease(releases, Duration.ofNanos(deadline - System.nanoTime()));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+                releases = store.releases();
+                sent = System.nanoTime();
+                outcome = queues ? store.claim(spec, place(ticket, deadline)) : store.claim(spec);
+                if (outcome.ticket() != 0) {
+                    ticket = outcome.ticket();
+                }
             }
-            releases = store.releases();
-            sent = System.nanoTime();
-            outcome = store.claim(spec);
+        } finally {
+            if (!outcome.isGranted() && ticket != 0) {
+                leave(ticket);
+            }
         }
         return new Attempt(outcome, sent, waited ? Math.max(1, System.nanoTime() - waitStarted) : 0);
+    }
+
+    private static QueuePlace place(long ticket, long deadline) {
+        long left = Math.max(1_000_000L, deadline - System.nanoTime());
+        return new QueuePlace(ticket, Duration.ofNanos(Math.min(left, PLACE_KEPT.toNanos())).plusMillis(1));
+    }
+
+    private void leave(long ticket) {
+        try {
+            store.leaveQueue(ticket);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, "A waiting claim's place in the queue could not be given up; it lapses by"
+                    + " itself within " + PLACE_KEPT.toMillis() + " ms", e);
+        }
     }
 }

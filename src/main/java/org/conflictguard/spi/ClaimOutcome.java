@@ -15,8 +15,16 @@ import org.conflictguard.RowClaim;
  * @param since when the claim was made, by the store's clock; {@code null} when refused
  * @param leaseUntil the lease end, by the store's clock; {@code null} when refused
  * @param conflicts the conflicting rows with holders when refused, in row order; else empty
+ * @param ticket when refused to a claim that asked for a place in the queue
+ *     ({@link ClaimStore#claim(ClaimSpec, QueuePlace)}), the ticket of its place (positive; hand
+ *     it back on the next try); else 0
  */
-public record ClaimOutcome(long token, Instant since, Instant leaseUntil, List<RowClaim> conflicts) {
+public record ClaimOutcome(long token, Instant since, Instant leaseUntil, List<RowClaim> conflicts, long ticket) {
+
+    /** An outcome without a place in a queue. */
+    public ClaimOutcome(long token, Instant since, Instant leaseUntil, List<RowClaim> conflicts) {
+        this(token, since, leaseUntil, conflicts, 0);
+    }
 
     /** A granted claim. */
     public static ClaimOutcome granted(long token, Instant since, Instant leaseUntil) {
@@ -32,6 +40,18 @@ public record ClaimOutcome(long token, Instant since, Instant leaseUntil, List<R
             throw new IllegalArgumentException("a refusal needs at least one conflicting row");
         }
         return new ClaimOutcome(0, null, null, List.copyOf(conflicts));
+    }
+
+    /**
+     * A refused claim that holds a place in the store's queue.
+     *
+     * @throws IllegalArgumentException if {@code conflicts} is empty or {@code ticket} not positive
+     */
+    public static ClaimOutcome queued(List<RowClaim> conflicts, long ticket) {
+        if (ticket <= 0) {
+            throw new IllegalArgumentException("ticket must be positive: " + ticket);
+        }
+        return new ClaimOutcome(0, null, null, refused(conflicts).conflicts(), ticket);
     }
 
     /** Whether the claim was granted. */

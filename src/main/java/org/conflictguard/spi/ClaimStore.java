@@ -43,6 +43,37 @@ public interface ClaimStore extends AutoCloseable {
     ClaimOutcome claim(ClaimSpec spec);
 
     /**
+     * Claims as {@link #claim(ClaimSpec)} does, for a claim that waits in the store's queue: when
+     * refused, the claim keeps (or takes, with ticket 0) a place in the queue, and the outcome
+     * carries its ticket. Every claim of the store, waiting or not, is refused while a live place of
+     * an earlier ticket is on rows it conflicts with (by the same rules as marks, modes included:
+     * places of shared claims do not hold back shared claims); the place shows in the conflicts as
+     * a {@link org.conflictguard.Holder#waiting() waiting} holder. A granted claim leaves the queue
+     * in the same step. A store that keeps no queue ({@link #queuesWaiters()} false) claims as
+     * {@link #claim(ClaimSpec)} does, which is the default.
+     *
+     * @return as {@link #claim(ClaimSpec)}; when refused, with the place's ticket
+     * @throws OperationInUseException if the operation already holds a live claim; nothing changed
+     */
+    default ClaimOutcome claim(ClaimSpec spec, QueuePlace place) {
+        return claim(spec);
+    }
+
+    /**
+     * Gives up a place in the queue (the claim stopped waiting), so that claims behind it may go
+     * on. Unknown or lapsed tickets are ignored. The default does nothing.
+     *
+     * @throws StoreException if the store cannot be reached (the place then lapses by itself)
+     */
+    default void leaveQueue(long ticket) {
+    }
+
+    /** Whether this store keeps a queue of waiting claims. The default keeps none. */
+    default boolean queuesWaiters() {
+        return false;
+    }
+
+    /**
      * Sets a live claim's lease end to the store's now plus {@code lease}, later or earlier than it
      * was: renewals, renewals with a new length, and releases that keep the rows for a while
      * ({@link org.conflictguard.Claim#releaseKeeping}) all come here. Leases as short as 1 ms are

@@ -1026,4 +1026,148 @@ public abstract class ClaimStoreContractTest {
         await("lease of " + operationId + " lapses").atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(50))
                 .until(() -> !store.holds(operationId, token));
     }
+
+    // Fair waiting: claims that wait for overlapping rows go in the order they first asked.
+
+    /** Waits until a claim of {@code rows} is refused naming {@code operationId} as waiting ahead of it. */
+    private void awaitWaiting(List<Row> rows, String operationId) {
+        await("operation " + operationId + " waits in the queue").atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(5)).until(() -> {
+                    ClaimResult probe = guard.claim(ClaimRequest.builder().rows(rows).build());
+                    if (probe.isClaimed()) {
+                        probe.claim().release();
+                        return false;
+                    }
+                    return probe.conflicts().stream().anyMatch(c -> c.holder().waiting()
+                            && c.holder().operationId().equals(operationId));
+                });
+    }
+
+    private ConflictGuard secondNode() {
+        return ConflictGuard.builder().store(newStore(namespace)).setting(ConfigKeys.LEASE, "30s")
+                .setting(ConfigKeys.SWEEP_INTERVAL, "off").build();
+    }
+
+    @Test
+    void waitersForOverlappingRowsAreGrantedInTheOrderTheyArrivedAcrossNodes() throws Exception {
+        assertThat(store.queuesWaiters()).as("the store keeps a queue of waiting claims").isTrue();
+        try (ConflictGuard other = secondNode()) {
+            Claim blocker = guard.claim(ClaimRequest.builder().operationId("blocker").row("Task", 1).row("Task", 2)
+                    .row("Task", 3).build()).orElseThrow();
+            List<Integer> granted = new CopyOnWriteArrayList<>();
+            ExecutorService pool = Executors.newFixedThreadPool(8);
+            List<Future<?>> waiters = new ArrayList<>();
+            try {
+                for (int i = 0; i < 8; i++) {
+                    int n = i;
+                    ConflictGuard node = n % 2 == 0 ? guard : other;
+                    // Every waiter wants Task 1; each also wants rows some others want, and one of its own.
+                    List<Row> rows = List.of(Row.of("Task", 1), Row.of("Task", 2 + n % 2), Row.of("Task", 100 + n));
+                    waiters.add(pool.submit(() -> {
+                        try (Claim claim = node.claim(ClaimRequest.builder().operationId("waiter-" + n).rows(rows)
+                                .waitUpTo(Duration.ofSeconds(60)).build()).orElseThrow()) {
+                            granted.add(n);
+                        }
+                        return null;
+                    }));
+                    awaitWaiting(List.of(Row.of("Task", 1)), "waiter-" + n);
+                }
+                blocker.release();
+                for (Future<?> waiter : waiters) {
+                    waiter.get(60, TimeUnit.SECONDS);
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            assertThat(granted).as("the order claims were granted in").containsExactly(0, 1, 2, 3, 4, 5, 6, 7);
+        }
+    }
+
+    @Test
+    void sharedWaitersInARowGoTogetherAndNoLaterSharedClaimJumpsAnExclusiveWaiter() throws Exception {
+        List<Row> rows = List.of(Row.of("Task", 1));
+        Claim blocker = guard.claim(ClaimRequest.builder().operationId("blocker").rows(rows).build()).orElseThrow();
+        List<String> events = new CopyOnWriteArrayList<>();
+        CountDownLatch sharedTogether = new CountDownLatch(2);
+        AtomicInteger apartTooLong = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        List<Future<?>> waiters = new ArrayList<>();
+        try {
+            for (String name : List.of("s1", "s2", "x3", "s4")) {
+                ClaimRequest.Builder request = ClaimRequest.builder().operationId(name).rows(rows)
+                        .waitUpTo(Duration.ofSeconds(60));
+                if (name.startsWith("s")) {
+                    request.shared();
+                }
+                waiters.add(pool.submit(() -> {
+                    Claim claim = guard.claim(request.build()).orElseThrow();
+                    events.add("+" + name);
+                    if (name.equals("s1") || name.equals("s2")) {
+                        // Both shared waiters hold the row at once before either lets it go.
+                        sharedTogether.countDown();
+                        if (!sharedTogether.await(30, TimeUnit.SECONDS)) {
+                            apartTooLong.incrementAndGet();
+                        }
+                    }
+                    events.add("-" + name);
+                    claim.release();
+                    return null;
+                }));
+                awaitWaiting(rows, name);
+            }
+            blocker.release();
+            for (Future<?> waiter : waiters) {
+                waiter.get(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(apartTooLong).as("shared waiters next to each other in the queue held the row together").hasValue(0);
+        assertThat(events.indexOf("+x3")).as("the exclusive waiter goes after both shared ones: %s", events)
+                .isGreaterThan(events.indexOf("-s1")).isGreaterThan(events.indexOf("-s2"));
+        assertThat(events.indexOf("+s4")).as("the later shared waiter does not jump the exclusive one: %s", events)
+                .isGreaterThan(events.indexOf("-x3"));
+    }
+
+    @Test
+    void aPlaceKeepsLaterClaimsOffUntilItsWaiterGivesItUpOrStopsAsking() {
+        List<Row> rows = List.of(Row.of("Task", 1), Row.of("Task", 2));
+        // A waiter that gives up its place: the rows are free at once.
+        Claim blocker = guard.claim(ClaimRequest.builder().rows(rows).build()).orElseThrow();
+        ClaimOutcome refused = store.claim(new ClaimSpec("gives-up", "nightly", "bob", rows, LEASE),
+                new org.conflictguard.spi.QueuePlace(0, Duration.ofSeconds(30)));
+        assertThat(refused.isGranted()).isFalse();
+        assertThat(refused.ticket()).isPositive();
+        blocker.release();
+        ClaimResult behind = guard.claim(ClaimRequest.builder().row("Task", 2).build());
+        assertThat(behind.isClaimed()).as("a claim behind a waiting one").isFalse();
+        assertThat(behind.conflicts()).singleElement().satisfies(c -> {
+            assertThat(c.row()).isEqualTo(Row.of("Task", 2));
+            assertThat(c.holder().waiting()).isTrue();
+            assertThat(c.holder().operationId()).isEqualTo("gives-up");
+            assertThat(c.holder().label()).isEqualTo("nightly");
+            assertThat(c.toString()).contains("is awaited by operation 'gives-up' (label 'nightly') waiting ahead"
+                    + " in the queue for user 'bob'");
+        });
+        assertThat(guard.inspect(rows)).as("a place claims nothing").isEmpty();
+        store.leaveQueue(refused.ticket());
+        guard.claim(ClaimRequest.builder().rows(rows).build()).orElseThrow().release();
+
+        // A waiter that stops asking: its place lapses.
+        blocker = guard.claim(ClaimRequest.builder().rows(rows).build()).orElseThrow();
+        ClaimOutcome stopped = store.claim(new ClaimSpec("stops-asking", null, null, rows, LEASE),
+                new org.conflictguard.spi.QueuePlace(0, Duration.ofSeconds(2)));
+        assertThat(stopped.ticket()).isPositive();
+        blocker.release();
+        await("the place lapses").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20)).until(() -> {
+            ClaimResult result = guard.claim(ClaimRequest.builder().rows(rows).build());
+            if (result.isClaimed()) {
+                result.claim().release();
+                return true;
+            }
+            assertThat(result.conflicts()).allSatisfy(c -> assertThat(c.holder().operationId()).isEqualTo("stops-asking"));
+            return false;
+        });
+        store.sweep();
+    }
 }

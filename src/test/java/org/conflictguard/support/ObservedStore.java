@@ -65,6 +65,21 @@ public final class ObservedStore implements ClaimStore {
     }
 
     @Override
+    public ClaimOutcome claim(ClaimSpec spec, org.conflictguard.spi.QueuePlace place) {
+        return store.claim(spec, place);
+    }
+
+    @Override
+    public void leaveQueue(long ticket) {
+        store.leaveQueue(ticket);
+    }
+
+    @Override
+    public boolean queuesWaiters() {
+        return store.queuesWaiters();
+    }
+
+    @Override
     public boolean holds(String operationId, long token) {
         return store.holds(operationId, token);
     }

@@ -192,9 +192,9 @@ public final class TestDatabase implements AutoCloseable {
     }
 
     /** Runs a statement on this database. */
-    /** Deletes every claim, intention and namespace row the store kept for this namespace. */
+    /** Deletes every claim, intention, place in the queue and namespace row the store kept for this namespace. */
     public void dropClaims(String namespace) {
-        for (String table : List.of("cg_object_lock", "cg_intent", "cg_namespace")) {
+        for (String table : List.of("cg_object_lock", "cg_intent", "cg_wait", "cg_namespace")) {
             execute("DELETE FROM " + table + " WHERE namespace = '" + namespace + "'");
         }
     }

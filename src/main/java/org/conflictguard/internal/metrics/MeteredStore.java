@@ -91,6 +91,21 @@ final class MeteredStore implements ClaimStore {
     }
 
     @Override
+    public ClaimOutcome claim(ClaimSpec spec, org.conflictguard.spi.QueuePlace place) {
+        return claim.time(() -> store.claim(spec, place));
+    }
+
+    @Override
+    public void leaveQueue(long ticket) {
+        store.leaveQueue(ticket);
+    }
+
+    @Override
+    public boolean queuesWaiters() {
+        return store.queuesWaiters();
+    }
+
+    @Override
     public Optional<Instant> renew(String operationId, long token, Duration lease) {
         return renew.time(() -> store.renew(operationId, token, lease));
     }

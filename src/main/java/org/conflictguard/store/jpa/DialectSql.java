@@ -72,6 +72,10 @@ abstract class DialectSql {
     void announceGranted(EntityManager em, LockTable table, long token) {
     }
 
+    /** Tells waiting claims, when the transaction commits, that the place with this ticket left the queue. */
+    void announceLeft(EntityManager em, LockTable table, long ticket) {
+    }
+
     /** Deletes a claim's marks and intentions; returns marks deleted. */
     int deleteClaim(EntityManager em, LockTable table, String operationId, long token) {
         table.query(em, "DELETE FROM cg_intent WHERE namespace = ? AND operation_id = ? AND token = ?",
@@ -96,8 +100,10 @@ abstract class DialectSql {
      * such claim check and write one after the other; it does so before reading anything, so
      * that a database that reads from a snapshot taken at the first read (MariaDB's repeatable
      * read) reads what the claim before it committed.
+     *
+     * @param ticket the claim's place in the queue, or 0 (behind every place)
      */
-    ClaimAttempt claim(EntityManager em, LockTable table, ClaimSpec spec) {
+    ClaimAttempt claim(EntityManager em, LockTable table, ClaimSpec spec, long ticket) {
         beginClaim(em, table);
         if (spec.isHierarchical()) {
             table.lockNamespace(em);
@@ -106,15 +112,18 @@ abstract class DialectSql {
         if (head.busy()) {
             return new ClaimAttempt.Busy();
         }
-        return claimChecked(em, table, spec, head.token(), head.now());
+        return claimChecked(em, table, spec, head.token(), head.now(), ticket, head.waiting());
     }
 
     /**
      * The general claim after the busy check, with a token and the database's now. A shared claim
      * joins the live shared marks it finds (read again locked, so they are not released before it
-     * commits) and puts its own beside them; anything else live in its way refuses it.
+     * commits) and puts its own beside them; anything else live in its way refuses it, and so does
+     * a live place ahead of it in the queue on rows it conflicts with (read when {@code waiting}:
+     * some claim of the namespace has a place).
      */
-    final ClaimAttempt claimChecked(EntityManager em, LockTable table, ClaimSpec spec, long token, long now) {
+    final ClaimAttempt claimChecked(EntityManager em, LockTable table, ClaimSpec spec, long token, long now,
+            long ticket, boolean waiting) {
         boolean shared = spec.isShared();
         List<RowClaim> conflicts = new ArrayList<>();
         List<Object[]> lapsed = new ArrayList<>();
@@ -143,6 +152,9 @@ abstract class DialectSql {
             if (!(shared && LockTable.isShared(above, 9))) {
                 conflicts.add(LockTable.rowClaim(above));
             }
+        }
+        if (waiting) {
+            conflicts.addAll(table.queue().ahead(em, spec, ticket, now));
         }
         if (!conflicts.isEmpty()) {
             conflicts.sort((a, b) -> a.row().compareTo(b.row()));

@@ -23,6 +23,7 @@ import org.conflictguard.SweepSummary;
 import org.conflictguard.spi.ClaimOutcome;
 import org.conflictguard.spi.ClaimRecord;
 import org.conflictguard.spi.ClaimSpec;
+import org.conflictguard.spi.QueuePlace;
 import org.conflictguard.spi.ClaimStore;
 import org.conflictguard.spi.ClaimWatcher;
 import org.conflictguard.spi.Namespaces;
@@ -93,14 +94,30 @@ public final class JpaClaimStore implements ClaimStore {
     /** @throws OperationInUseException if the operation already holds a live claim */
     @Override
     public ClaimOutcome claim(ClaimSpec spec) {
+        return claim(spec, null);
+    }
+
+    /**
+     * A claim with a place in the queue ({@code cg_wait}): a granted claim leaves the queue in its
+     * own transaction; a refused one keeps or takes its place in a transaction of its own.
+     *
+     * @throws OperationInUseException if the operation already holds a live claim
+     */
+    @Override
+    public ClaimOutcome claim(ClaimSpec spec, QueuePlace place) {
+        long ticket = place == null ? 0 : place.ticket();
         long started = System.nanoTime();
         for (int attempt = 1; ; attempt++) {
             ClaimAttempt result = transactions.run("claim", em -> {
-                ClaimAttempt tried = dialect.claim(em, table, spec);
+                ClaimAttempt tried = dialect.claim(em, table, spec, ticket);
+                if (tried.commits() && ticket != 0 && table.queue().leave(em, ticket)) {
+                    dialect.announceLeft(em, table, ticket);
+                }
                 return tried.commits() ? Transactions.Step.commit(tried) : Transactions.Step.rollback(tried);
             });
             if (result instanceof ClaimAttempt.Decided decided) {
-                return decided.outcome();
+                return place == null || decided.outcome().isGranted() ? decided.outcome()
+                        : queued(spec, place, decided.outcome().conflicts());
             }
             if (result instanceof ClaimAttempt.Busy) {
                 throw new OperationInUseException(spec.operationId());
@@ -110,7 +127,7 @@ public final class JpaClaimStore implements ClaimStore {
             List<RowClaim> held = new ArrayList<>(marksOn(spec.rows()).values());
             held.removeIf(c -> spec.mode().compatibleWith(c.holder().mode()));
             if (!held.isEmpty()) {
-                return ClaimOutcome.refused(held);
+                return place == null ? ClaimOutcome.refused(held) : queued(spec, place, held);
             }
             // Every lost race is another claim's grant, so trying again makes progress: give up only
             // after the usual attempts and a time budget, when the rows keep changing hands.
@@ -121,6 +138,28 @@ public final class JpaClaimStore implements ClaimStore {
             }
             Transactions.backOff(attempt);
         }
+    }
+
+    private ClaimOutcome queued(ClaimSpec spec, QueuePlace place, List<RowClaim> conflicts) {
+        long ticket = transactions.read("queue", em -> table.queue().keep(em, spec, place.ticket(), table.now(em),
+                Math.max(1, place.keep().toMillis())));
+        return ClaimOutcome.queued(conflicts, ticket);
+    }
+
+    @Override
+    public void leaveQueue(long ticket) {
+        transactions.read("leaveQueue", em -> {
+            if (table.queue().leave(em, ticket)) {
+                dialect.announceLeft(em, table, ticket);
+            }
+            return null;
+        });
+    }
+
+    /** True: places are rows of {@code cg_wait}. */
+    @Override
+    public boolean queuesWaiters() {
+        return true;
     }
 
     @Override
@@ -197,6 +236,7 @@ public final class JpaClaimStore implements ClaimStore {
                     table.namespace(), now).executeUpdate();
             table.query(em, "DELETE FROM cg_intent WHERE namespace = ? AND lease_until <= ?", table.namespace(), now)
                     .executeUpdate();
+            table.queue().sweep(em, now);
             return new SweepSummary(rows == 0 ? 0 : (int) claims, rows);
         });
     }
@@ -275,6 +315,8 @@ public final class JpaClaimStore implements ClaimStore {
                         .setMaxResults(1).getResultList();
                 table.query(em, "SELECT token, claim_mode FROM cg_intent WHERE namespace = ?", "").setMaxResults(1)
                         .getResultList();
+                table.query(em, "SELECT ticket, kind, place_until FROM cg_wait WHERE namespace = ?", "")
+                        .setMaxResults(1).getResultList();
                 return table.query(em, "SELECT namespace FROM cg_namespace WHERE namespace = ?", "").setMaxResults(1)
                         .getResultList();
             });
@@ -282,7 +324,7 @@ public final class JpaClaimStore implements ClaimStore {
             String ddl = dialect.dialect().settingValue() + ".sql";
             throw new ConfigurationException(ConfigKeys.DATABASE_DIALECT, "The database store cannot use its tables"
                     + " cg_object_lock (with its scope, claim_mode and holder_slot columns), cg_intent (with claim_mode),"
-                    + " cg_namespace and sequence cg_fence_seq ("
+                    + " cg_namespace, cg_wait and sequence cg_fence_seq ("
                     + rootMessage(e) + "); apply META-INF-templates/ddl/" + ddl + " to the database (a database set"
                     + " up for an earlier version: META-INF-templates/ddl/upgrade/" + ddl + "), or check "
                     + ConfigKeys.DATABASE_DIALECT + " (now " + dialect.dialect().settingValue() + ")", e);

@@ -39,30 +39,39 @@ final class LockTable {
     private static final int INSERT_CHUNK = 100;
     private static final int DELETE_CHUNK = 250;
 
-    /** A claim's start: a fencing token, the database's now, and whether the operation holds a live claim. */
-    record Head(long token, long now, boolean busy) {
+    /**
+     * A claim's start: a fencing token, the database's now, whether the operation holds a live
+     * claim, and whether any claim of the namespace has a place in the queue.
+     */
+    record Head(long token, long now, boolean busy, boolean waiting) {
     }
 
     private final String namespace;
     private final DialectSql dialect;
     private final String headSql;
+    private final WaitQueue queue;
 
     LockTable(String namespace, DialectSql dialect) {
         this.namespace = namespace;
         this.dialect = dialect;
         this.headSql = "SELECT " + dialect.nextToken() + ", " + dialect.now()
                 + ", (SELECT COUNT(*) FROM cg_object_lock WHERE namespace = ? AND operation_id = ? AND lease_until > "
-                + dialect.now() + ")";
+                + dialect.now() + "), CASE WHEN EXISTS (SELECT 1 FROM cg_wait WHERE namespace = ?) THEN 1 ELSE 0 END";
+        this.queue = new WaitQueue(this, dialect);
     }
 
     String namespace() {
         return namespace;
     }
 
+    /** The namespace's queue of waiting claims. */
+    WaitQueue queue() {
+        return queue;
+    }
 
     Head head(EntityManager em, String operationId) {
-        Object[] head = (Object[]) query(em, headSql, namespace, operationId).getSingleResult();
-        return new Head(number(head[0]), number(head[1]), number(head[2]) > 0);
+        Object[] head = (Object[]) query(em, headSql, namespace, operationId, namespace).getSingleResult();
+        return new Head(number(head[0]), number(head[1]), number(head[2]) > 0, number(head[3]) > 0);
     }
 
     /** Marks on {@code rows} (sorted), all or only those with a live lease; one statement per chunk. */
@@ -102,7 +111,8 @@ final class LockTable {
         return selectRows(em, "SELECT " + INTENT_COLUMNS + " FROM cg_intent", rows, " AND lease_until > " + liveAt);
     }
 
-    private List<Object[]> selectRows(EntityManager em, String select, List<Row> rows, String condition) {
+    /** Rows of {@code select} (a table of this namespace) on {@code rows} (sorted); one statement per chunk. */
+    List<Object[]> selectRows(EntityManager em, String select, List<Row> rows, String condition) {
         List<Object[]> found = new ArrayList<>();
         for (int from = 0; from < rows.size(); from += SELECT_CHUNK) {
             List<Row> chunk = rows.subList(from, Math.min(from + SELECT_CHUNK, rows.size()));

@@ -100,6 +100,18 @@ final class PostgresFeed implements AutoCloseable {
         return grantPrefix(namespace) + token;
     }
 
+    /** The payload that announces that a place left the queue of waiting claims. */
+    static String left(String namespace, long ticket) {
+        return namespace + " Q " + ticket;
+    }
+
+    /** A watcher that also hears of places leaving the queue of waiting claims. */
+    interface QueueWatcher extends ClaimWatcher {
+
+        /** The place with this ticket left the queue (its claim was granted, or stopped waiting). */
+        void left(long ticket);
+    }
+
     /** The payload that announces an end. */
     static String ended(String namespace, long token) {
         return namespace + " E " + token;
@@ -305,6 +317,11 @@ final class PostgresFeed implements AutoCloseable {
             switch (payload.charAt(first + 1)) {
                 case 'G' -> watcher.granted(token);
                 case 'E' -> watcher.ended(token);
+                case 'Q' -> {
+                    if (watcher instanceof QueueWatcher queue) {
+                        queue.left(token);
+                    }
+                }
                 default -> {
                 }
             }

@@ -30,22 +30,25 @@ final class PostgresSql extends DialectSql {
             + " ON l.model_name = w.model_name AND l.object_id = w.object_id WHERE l.namespace = ?),"
             + " busy AS (SELECT COUNT(*) AS n FROM cg_object_lock l, head h"
             + " WHERE l.namespace = ? AND l.operation_id = ? AND l.lease_until > h.now),"
+            + " waiting AS (SELECT COUNT(*) AS n FROM (SELECT 1 FROM cg_wait WHERE namespace = ? LIMIT 1) q),"
             + " ins AS (INSERT INTO cg_object_lock (namespace, " + COLUMNS + ")"
             + " SELECT ?, w.model_name, w.object_id, ?, ?, ?, h.token, h.now, h.now + ?, 'R', ? FROM wanted w, head h"
-            + " WHERE NOT EXISTS (SELECT 1 FROM taken) AND (SELECT n FROM busy) = 0"
+            + " WHERE NOT EXISTS (SELECT 1 FROM taken) AND (SELECT n FROM busy) = 0 AND (SELECT n FROM waiting) = 0"
             + " ORDER BY w.model_name, w.object_id RETURNING 1)"
             + " SELECT h.token, h.now, (SELECT n FROM busy), (SELECT COUNT(*) FROM taken),"
             + " (SELECT COUNT(*) FROM ins), (SELECT COUNT(*) FROM pg_notify('" + PostgresFeed.CHANNEL + "',"
-            + " CAST(? AS text) || h.token) WHERE (SELECT COUNT(*) FROM ins) > 0) FROM head h";
+            + " CAST(? AS text) || h.token) WHERE (SELECT COUNT(*) FROM ins) > 0), (SELECT n FROM waiting) FROM head h";
 
     /**
      * The head of a claim in a hierarchy: an advisory lock on the namespace until the transaction
-     * ends (instead of the cg_namespace row: no row is written), a token, now and the busy check.
+     * ends (instead of the cg_namespace row: no row is written), a token, now, the busy check and
+     * whether any claim has a place in the queue.
      */
     private static final String LOCKED_HEAD = "SELECT (SELECT COUNT(*) FROM pg_advisory_xact_lock(hashtext(?))),"
             + " nextval('cg_fence_seq'), CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000 AS BIGINT),"
             + " (SELECT COUNT(*) FROM cg_object_lock WHERE namespace = ? AND operation_id = ?"
-            + " AND lease_until > CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000 AS BIGINT))";
+            + " AND lease_until > CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000 AS BIGINT)),"
+            + " (SELECT COUNT(*) FROM (SELECT 1 FROM cg_wait WHERE namespace = ? LIMIT 1) q)";
 
     /**
      * A claim in a hierarchy after the lock, in one statement: no row of the marks in the table (live
@@ -90,6 +93,11 @@ final class PostgresSql extends DialectSql {
     private static final String ANNOUNCE = "SELECT COUNT(*) FROM pg_notify('" + PostgresFeed.CHANNEL + "', ?)";
 
     @Override
+    void announceLeft(EntityManager em, LockTable table, long ticket) {
+        table.query(em, ANNOUNCE, PostgresFeed.left(table.namespace(), ticket)).getSingleResult();
+    }
+
+    @Override
     Dialect dialect() {
         return Dialect.POSTGRESQL;
     }
@@ -132,9 +140,9 @@ final class PostgresSql extends DialectSql {
     }
 
     @Override
-    ClaimAttempt claim(EntityManager em, LockTable table, ClaimSpec spec) {
+    ClaimAttempt claim(EntityManager em, LockTable table, ClaimSpec spec, long ticket) {
         if (spec.isHierarchical()) {
-            return claimInHierarchy(em, table, spec);
+            return claimInHierarchy(em, table, spec, ticket);
         }
         List<Row> rows = spec.rows();
         String[] entities = new String[rows.size()];
@@ -146,7 +154,8 @@ final class PostgresSql extends DialectSql {
         Object[] result;
         try {
             result = (Object[]) table.query(em, ONE_STATEMENT, entities, ids, table.namespace(), table.namespace(),
-                    spec.operationId(), table.namespace(), spec.operationId(), LockTable.nullToEmpty(spec.label()),
+                    spec.operationId(), table.namespace(), table.namespace(), spec.operationId(),
+                    LockTable.nullToEmpty(spec.label()),
                     LockTable.nullToEmpty(spec.user()), spec.lease().toMillis(), LockTable.mode(spec),
                     PostgresFeed.grantPrefix(table.namespace())).getSingleResult();
         } catch (RuntimeException e) {
@@ -160,9 +169,11 @@ final class PostgresSql extends DialectSql {
         if (LockTable.number(result[2]) > 0) {
             return new ClaimAttempt.Busy();
         }
-        if (LockTable.number(result[3]) > 0) {
-            // Some rows are in the table (held, or lapsed and not swept yet): the general claim decides.
-            return claimChecked(em, table, spec, token, now);
+        boolean waiting = LockTable.number(result[6]) > 0;
+        if (LockTable.number(result[3]) > 0 || waiting) {
+            // Some rows are in the table (held, or lapsed and not swept yet), or claims wait in the
+            // queue: the general claim decides.
+            return claimChecked(em, table, spec, token, now, ticket, waiting);
         }
         if (LockTable.number(result[4]) < rows.size()) {
             return new ClaimAttempt.RaceLost(null);
@@ -170,13 +181,16 @@ final class PostgresSql extends DialectSql {
         return confirmed(em, table, spec, token, now);
     }
 
-    private ClaimAttempt claimInHierarchy(EntityManager em, LockTable table, ClaimSpec spec) {
+    private ClaimAttempt claimInHierarchy(EntityManager em, LockTable table, ClaimSpec spec, long ticket) {
         Object[] head = (Object[]) table.query(em, LOCKED_HEAD, "conflictguard:" + table.namespace(), table.namespace(),
-                spec.operationId()).getSingleResult();
+                spec.operationId(), table.namespace()).getSingleResult();
         long token = LockTable.number(head[1]);
         long now = LockTable.number(head[2]);
         if (LockTable.number(head[3]) > 0) {
             return new ClaimAttempt.Busy();
+        }
+        if (LockTable.number(head[4]) > 0) {
+            return claimChecked(em, table, spec, token, now, ticket, true);
         }
         List<Mark> marks = spec.marks();
         String[] markEntities = new String[marks.size()];
@@ -213,7 +227,7 @@ final class PostgresSql extends DialectSql {
         }
         if (!Boolean.TRUE.equals(result[0])) {
             // Something is in the way (held, or lapsed and not swept yet): the general claim decides.
-            return claimChecked(em, table, spec, token, now);
+            return claimChecked(em, table, spec, token, now, ticket, false);
         }
         return confirmed(em, table, spec, token, now);
     }

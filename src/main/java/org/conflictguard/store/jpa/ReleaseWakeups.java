@@ -3,7 +3,6 @@ package org.conflictguard.store.jpa;
 import jakarta.persistence.EntityManagerFactory;
 import java.time.Duration;
 import java.util.Optional;
-import org.conflictguard.spi.ClaimWatcher;
 
 /**
  * Wakes claims that wait for rows. On PostgreSQL the release statement notifies
@@ -60,9 +59,14 @@ final class ReleaseWakeups implements AutoCloseable {
             if (feed != null || closed) {
                 return;
             }
-            feed = PostgresFeed.start(emf, namespace, new ClaimWatcher() {
+            feed = PostgresFeed.start(emf, namespace, new PostgresFeed.QueueWatcher() {
                 @Override
                 public void granted(long token) {
+                }
+
+                @Override
+                public void left(long ticket) {
+                    ended(ticket);
                 }
 
                 @Override

@@ -42,14 +42,27 @@ final class Commands {
     record SweepBatch(int claims, int rows, boolean more) {
     }
 
+    /**
+     * A claim as asked: the spec, and its place in the queue (ticket 0 for none; keep 0 not to
+     * queue, else how long a refused claim keeps its place, in ms).
+     */
+    record Asked(ClaimSpec spec, long ticket, long keepMillis) {
+        Asked(ClaimSpec spec) {
+            this(spec, 0, 0);
+        }
+    }
+
     /** Marks as the script reads them (entity, nRow, ids, nSubtree, ids per entity), then the intentions. */
-    static final Command<ClaimSpec, ClaimOutcome> CLAIM = new Command<>("claim", spec -> {
+    static final Command<Asked, ClaimOutcome> CLAIM = new Command<>("claim", asked -> {
+        ClaimSpec spec = asked.spec();
         List<Object> args = new ArrayList<>(spec.marks().size() + spec.ancestors().size() + 16);
         args.add(spec.operationId());
         args.add(Long.toString(spec.lease().toMillis()));
         args.add(nullToEmpty(spec.label()));
         args.add(nullToEmpty(spec.user()));
         args.add(spec.isShared() ? "S" : "X");
+        args.add(Long.toString(asked.ticket()));
+        args.add(Long.toString(asked.keepMillis()));
         int groupsAt = args.size();
         args.add(null);
         int groups = 0;
@@ -78,12 +91,16 @@ final class Commands {
         args.set(groupsAt, Integer.toString(groups));
         addGroups(args, spec.ancestors());
         return args;
-    }, (spec, reply) -> {
+    }, (asked, reply) -> {
         String status = reply.text();
         return switch (status) {
             case "CLAIMED" -> ClaimOutcome.granted(reply.integer(), reply.instant(), reply.instant());
             case "CONFLICT" -> ClaimOutcome.refused(heldRows(reply));
-            case "BUSY" -> throw new OperationInUseException(spec.operationId());
+            case "QUEUED" -> {
+                long ticket = reply.integer();
+                yield ClaimOutcome.queued(heldRows(reply), ticket);
+            }
+            case "BUSY" -> throw new OperationInUseException(asked.spec().operationId());
             default -> throw new StoreException("ConflictGuard script answered '" + status + "' to a claim", null);
         };
     });
@@ -148,6 +165,10 @@ final class Commands {
         return found;
     }, true);
 
+    /** Gives up a place in the queue: true if it was there. */
+    static final Command<Long, Boolean> LEAVE = new Command<>("leave", ticket -> List.of(Long.toString(ticket)),
+            (ticket, reply) -> reply.integer() == 1);
+
     static final Command<Void, List<String>> COMMANDS = new Command<>("commands", none -> List.of(), (none, reply) -> {
         List<String> names = new ArrayList<>();
         while (reply.hasMore()) {
@@ -158,7 +179,7 @@ final class Commands {
 
     /** Every command, as the script's table should list them. */
     static final List<Command<?, ?>> ALL = List.of(CLAIM, RENEW, HOLDS, RELEASE, FORCE, MARKS, BELOW,
-            CLAIMS_OF, SWEEP, TOKENS, RECORDS, COMMANDS);
+            CLAIMS_OF, SWEEP, TOKENS, RECORDS, LEAVE, COMMANDS);
 
     private Commands() {
     }
@@ -189,7 +210,7 @@ final class Commands {
 
     /**
      * Held rows: n, (entity, id, token, scope) * n, then (token, op, label, user, since, lease, mode)
-     * per holder; sorted by row, then by holder, one entry per row and holder.
+     * per holder (mode 'S', 'X', or 'QS', 'QX' for a place in the queue); sorted by row, then by holder, one entry per row and holder.
      */
     private static List<RowClaim> heldRows(Reply reply) {
         long n = reply.integer();
@@ -200,8 +221,15 @@ final class Commands {
         Map<Long, Holder> holders = new HashMap<>();
         while (reply.hasMore()) {
             long token = reply.integer();
-            holders.put(token, new Holder(reply.text(), emptyToNull(reply.text()), emptyToNull(reply.text()),
-                    reply.instant(), reply.instant(), "S".equals(reply.text()) ? ClaimMode.SHARED : ClaimMode.EXCLUSIVE));
+            String op = reply.text();
+            String label = emptyToNull(reply.text());
+            String user = emptyToNull(reply.text());
+            java.time.Instant since = reply.instant();
+            java.time.Instant until = reply.instant();
+            String mode = reply.text();
+            // A place in the queue answers 'QS' or 'QX'.
+            holders.put(token, new Holder(op, label, user, since, until,
+                    mode.endsWith("S") ? ClaimMode.SHARED : ClaimMode.EXCLUSIVE, mode.startsWith("Q")));
         }
         TreeSet<RowClaim> sorted = new TreeSet<>(Comparator.comparing(RowClaim::row)
                 .thenComparing(c -> c.holder().operationId()));

@@ -116,8 +116,33 @@ public final class RedisClaimStore implements ClaimStore {
     /** @throws OperationInUseException if the operation already holds a live claim */
     @Override
     public ClaimOutcome claim(ClaimSpec spec) {
+        return claim(new Commands.Asked(spec));
+    }
+
+    /** @throws OperationInUseException if the operation already holds a live claim */
+    @Override
+    public ClaimOutcome claim(ClaimSpec spec, org.conflictguard.spi.QueuePlace place) {
+        return claim(new Commands.Asked(spec, place.ticket(), Math.max(1, place.keep().toMillis())));
+    }
+
+    @Override
+    public void leaveQueue(long ticket) {
         try {
-            return protocol.call(Commands.CLAIM, spec);
+            protocol.call(Commands.LEAVE, ticket);
+        } catch (ReplicaSync.Unconfirmed unconfirmed) {
+            // Left on the primary; a replica that takes over keeps the place until it lapses.
+        }
+    }
+
+    @Override
+    public boolean queuesWaiters() {
+        return true;
+    }
+
+    private ClaimOutcome claim(Commands.Asked asked) {
+        ClaimSpec spec = asked.spec();
+        try {
+            return protocol.call(Commands.CLAIM, asked);
         } catch (ReplicaSync.Unconfirmed unconfirmed) {
             ClaimOutcome outcome = (ClaimOutcome) unconfirmed.reply();
             if (!outcome.isGranted()) {

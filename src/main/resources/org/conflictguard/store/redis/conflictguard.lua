@@ -22,11 +22,18 @@
 --                        marks (entity, {ids alone}, {ids with subtree}, ...) and intentions
 --                        (entity, {ids}, ...)
 --   <P>:op:<operation>   set of the tokens of the operation's claims, live or lapsed until swept
+--   <P>:waits            sorted set ticket -> end of the place, for the claims waiting in the queue
+--   <P>:wait:<ticket>    hash op, label, user, since, until (ms, Redis clock), mode ('S' or absent),
+--                        marks and intentions as in a claim: a waiting claim's place in the queue
+--   <P>:qmark:<Entity>   hash id -> tickets of the places whose claims mark the row (spaces between)
+--   <P>:qsub:<Entity>    hash id -> tickets of the places whose claims mark the row with its subtree
+--   <P>:qintent:<Entity> hash id -> tickets of the places whose claims put an intention on the row
 -- A mark or intention counts while its token names a claim whose lease is after now. A row's
 -- mark is a subtree mark when the subtree hash names the token too.
 --
 -- Channel <P>:changes (a channel, not a key) tells every node what changed: "G <token>" a claim
--- was granted, "E <token>" a claim ended (released, force-released, swept). Nodes publish
+-- was granted, "E <token>" a claim ended (released, force-released, swept), "Q <ticket>" a place
+-- left the queue (its claim was granted or stopped waiting). Nodes publish
 -- "P <text>" there themselves to check that their subscription works.
 --
 -- A claim conflicts with another live claim, unless both are shared, when: one of its marks is on
@@ -34,6 +41,12 @@
 -- one of the rows it puts intentions on (the ancestors of its marks) carries the other's subtree
 -- mark. (Multi-granularity locking with the modes of whole claims: S and X marks, IS and IX
 -- intentions.)
+--
+-- Fair waiting: a claim that will wait takes a place in the queue (a ticket from the fence
+-- counter) when first refused and names it on every later try. A place conflicts like a claim's
+-- marks and intentions would, and keeps every claim with a later ticket, or with none, off the
+-- rows it conflicts with, until the place's claim is granted, gives the place up, or stops
+-- renewing it (the place lapses at its end).
 --
 -- Replies are arrays. Numbers (tokens, times in ms, counts) are integers; ids, names, labels and
 -- statuses are strings. Each command below states its reply.
@@ -58,6 +71,12 @@ end
 
 local function op_key(op)
   return P .. ':op:' .. op
+end
+
+local WAITS = P .. ':waits'
+
+local function wait_key(ticket)
+  return P .. ':wait:' .. ticket
 end
 
 -- Memoised "is the claim with this token live at now?", and whether it is shared.
@@ -166,13 +185,19 @@ local function append_holders(out, tokens)
     if not seen[t] then
       seen[t] = true
       local h = redis.call('HMGET', claim_key(t), 'op', 'label', 'user', 'since', 'lease', 'mode')
+      local mode = h[6] or 'X'
+      if not h[1] then
+        -- A place in the queue: mode 'QS' or 'QX', the place's end for the lease.
+        h = redis.call('HMGET', wait_key(t), 'op', 'label', 'user', 'since', 'until', 'mode')
+        mode = 'Q' .. (h[6] or 'X')
+      end
       out[#out + 1] = tonumber(t)
       out[#out + 1] = h[1]
       out[#out + 1] = h[2]
       out[#out + 1] = h[3]
       out[#out + 1] = tonumber(h[4])
       out[#out + 1] = tonumber(h[5])
-      out[#out + 1] = h[6] or 'X'
+      out[#out + 1] = mode
     end
   end
 end
@@ -255,14 +280,125 @@ local function drop_claim(token, op)
   return released
 end
 
+-- Adds the ticket to the hash fields ids[first..last] (each a list of tickets).
+local function add_ticket(key, ids, first, last, ticket)
+  chunks(first, last, function(s, e)
+    local got = redis.call('HMGET', key, unpack(ids, s, e))
+    local pairs_ = {}
+    for k = s, e do
+      local value = got[k - s + 1]
+      pairs_[#pairs_ + 1] = ids[k]
+      pairs_[#pairs_ + 1] = value and (value .. ' ' .. ticket) or ticket
+    end
+    redis.call('HSET', key, unpack(pairs_))
+  end)
+end
+
+-- Removes the ticket from the hash fields ids (each a list of tickets).
+local function remove_ticket(key, ids, ticket)
+  local values = hvalues(key, ids, 1, #ids)
+  local gone = {}
+  for k = 1, #ids do
+    if values[k] == ticket then
+      gone[#gone + 1] = ids[k]
+    elseif names(values[k], ticket) then
+      redis.call('HSET', key, ids[k], without(values[k], ticket))
+    end
+  end
+  chunks(1, #gone, function(s, e) redis.call('HDEL', key, unpack(gone, s, e)) end)
+end
+
+-- Removes a place from the queue and wakes the claims behind it. Returns 1, or 0 if there was none.
+local function drop_place(ticket)
+  local h = redis.call('HMGET', wait_key(ticket), 'marks', 'intents')
+  if not h[1] then
+    redis.call('ZREM', WAITS, ticket)
+    return 0
+  end
+  local index = cmsgpack.unpack(h[1])
+  for g = 1, #index, 3 do
+    local entity, alone, subtrees = index[g], index[g + 1], index[g + 2]
+    remove_ticket(P .. ':qmark:' .. entity, alone, ticket)
+    remove_ticket(P .. ':qmark:' .. entity, subtrees, ticket)
+    remove_ticket(P .. ':qsub:' .. entity, subtrees, ticket)
+  end
+  local intents = h[2] and cmsgpack.unpack(h[2]) or {}
+  for g = 1, #intents, 2 do
+    remove_ticket(P .. ':qintent:' .. intents[g], intents[g + 1], ticket)
+  end
+  redis.call('DEL', wait_key(ticket))
+  redis.call('ZREM', WAITS, ticket)
+  redis.call('PUBLISH', P .. ':changes', 'Q ' .. ticket)
+  return 1
+end
+
+-- Drops up to limit places that lapsed by now. Returns how many.
+local function drop_lapsed_places(now, limit)
+  local lapsed = redis.call('ZRANGEBYSCORE', WAITS, '-inf', digits(now), 'LIMIT', 0, limit)
+  for _, t in ipairs(lapsed) do drop_place(t) end
+  return #lapsed
+end
+
 local commands = {}
 
--- claim op leaseMs label user mode groups markGroups... intentGroups...
+-- ARGV[first..last] as a list.
+local function slice(first, last)
+  local out = {}
+  for k = first, last do out[#out + 1] = ARGV[k] end
+  return out
+end
+
+-- Keeps (renews) or takes a refused claim's place in the queue; returns its ticket.
+-- marks {entity, rowFirst, rowLast, subFirst, subLast}, intents {entity, first, last} index ARGV.
+local function enqueue(ticket, now, keep_ms, op, label, user, shared, marks, intents)
+  local place_end = digits(now + keep_ms)
+  if ticket and redis.call('EXISTS', wait_key(ticket)) == 1 then
+    redis.call('HSET', wait_key(ticket), 'until', place_end)
+    redis.call('ZADD', WAITS, place_end, ticket)
+    return ticket
+  end
+  -- Places whose waiters stopped asking go here, a few at a time, and in sweeps.
+  drop_lapsed_places(now, 10)
+  if not ticket then
+    redis.call('SET', FENCE, digits(now * 1024), 'NX')
+    ticket = digits(redis.call('INCR', FENCE))
+  end
+  local mark_index, intent_index = {}, {}
+  for _, m in ipairs(marks) do
+    local entity = m[1]
+    add_ticket(P .. ':qmark:' .. entity, ARGV, m[2], m[3], ticket)
+    add_ticket(P .. ':qmark:' .. entity, ARGV, m[4], m[5], ticket)
+    add_ticket(P .. ':qsub:' .. entity, ARGV, m[4], m[5], ticket)
+    mark_index[#mark_index + 1] = entity
+    mark_index[#mark_index + 1] = slice(m[2], m[3])
+    mark_index[#mark_index + 1] = slice(m[4], m[5])
+  end
+  for _, a in ipairs(intents) do
+    add_ticket(P .. ':qintent:' .. a[1], ARGV, a[2], a[3], ticket)
+    intent_index[#intent_index + 1] = a[1]
+    intent_index[#intent_index + 1] = slice(a[2], a[3])
+  end
+  local fields = {'op', op, 'label', label, 'user', user, 'since', digits(now), 'until', place_end,
+    'marks', cmsgpack.pack(mark_index), 'intents', cmsgpack.pack(intent_index)}
+  if shared then
+    fields[#fields + 1] = 'mode'
+    fields[#fields + 1] = 'S'
+  end
+  redis.call('HSET', wait_key(ticket), unpack(fields))
+  redis.call('ZADD', WAITS, place_end, ticket)
+  return ticket
+end
+
+-- claim op leaseMs label user mode ticket keepMs groups markGroups... intentGroups...
 --   mode: 'S' shared, 'X' exclusive
+--   ticket: the claim's place in the queue, '0' for none; keepMs: 0 not to queue, else how long
+--     a refused claim keeps (or takes) its place
 --   markGroups: entity, nRow, rowIds..., nSubtree, subtreeIds... (ids sorted, each row once)
 --   intentGroups: entity, n, ids... (the ancestors of the marks)
 --   -> {'CLAIMED', token, since, lease}
 --    | {'CONFLICT', n, (entity, id, token, scope) * n, (token, op, label, user, since, lease, mode) * holders}
+--    | {'QUEUED', ticket, n, ...as CONFLICT} when refused with keepMs > 0: the place kept or taken
+--   Holders include the places ahead of the claim in its way: mode 'QS' or 'QX', lease = place's end.
 --    | {'BUSY'} when the operation already holds a live claim
 commands.claim = function()
   local op, lease_ms, label, user = ARGV[3], tonumber(ARGV[4]), ARGV[5], ARGV[6]
@@ -277,9 +413,11 @@ commands.claim = function()
     return live(t) and not (shared and is_shared(t))
   end
   -- Read the groups: marks {entity, rowFirst, rowLast, subFirst, subLast}, intents {entity, first, last}.
+  local ticket = ARGV[8] ~= '0' and ARGV[8] or nil
+  local keep_ms = tonumber(ARGV[9])
   local marks, intents = {}, {}
-  local i = 9
-  for g = 1, tonumber(ARGV[8]) do
+  local i = 11
+  for g = 1, tonumber(ARGV[10]) do
     local entity, nr = ARGV[i], tonumber(ARGV[i + 1])
     local ns = tonumber(ARGV[i + 2 + nr])
     marks[#marks + 1] = {entity, i + 2, i + 1 + nr, i + 3 + nr, i + 2 + nr + ns}
@@ -327,9 +465,53 @@ commands.claim = function()
       end
     end
   end
+  -- Places ahead of this one in the queue, on rows this claim conflicts with.
+  if redis.call('EXISTS', WAITS) == 1 then
+    local places = {}
+    local function ahead(t)
+      if ticket and tonumber(t) >= tonumber(ticket) then return false end
+      local v = places[t]
+      if v == nil then
+        local h = redis.call('HMGET', wait_key(t), 'until', 'mode')
+        v = h[1] ~= false and tonumber(h[1]) > now and not (shared and h[2] == 'S')
+        places[t] = v
+      end
+      return v
+    end
+    local function check(key, entity, first, last, scope)
+      local queued = hvalues(key, ARGV, first, last)
+      for k = 1, #queued do
+        if queued[k] then
+          local id = ARGV[first + k - 1]
+          each_token(queued[k], function(t)
+            if ahead(t) then
+              local sc = scope
+              if not sc then
+                sc = names(redis.call('HGET', P .. ':qsub:' .. entity, id), t) and 'SUBTREE' or 'ROW'
+              end
+              add_found(found, holders, entity, id, t, sc)
+            end
+          end)
+        end
+      end
+    end
+    for _, m in ipairs(marks) do
+      check(P .. ':qmark:' .. m[1], m[1], m[2], m[3], nil)
+      check(P .. ':qmark:' .. m[1], m[1], m[4], m[5], nil)
+      check(P .. ':qintent:' .. m[1], m[1], m[4], m[5], 'SUBTREE')
+    end
+    for _, a in ipairs(intents) do
+      check(P .. ':qsub:' .. a[1], a[1], a[2], a[3], 'SUBTREE')
+    end
+  end
   if #found > 0 then
+    if keep_ms > 0 then
+      local place = enqueue(ticket, now, keep_ms, op, label, user, shared, marks, intents)
+      return append_held({'QUEUED', tonumber(place)}, found, holders)
+    end
     return append_held({'CONFLICT'}, found, holders)
   end
+  if ticket then drop_place(ticket) end
   -- A counter lost with a restart starts again above every token handed out before it
   -- (Redis time x 1024), so tokens keep growing even on a Redis that keeps nothing on disk.
   redis.call('SET', FENCE, digits(now * 1024), 'NX')
@@ -533,7 +715,13 @@ commands.sweep = function()
     end
     claims = claims + 1
   end
+  drop_lapsed_places(now_ms(), limit)
   return {claims, rows, #lapsed > limit and 1 or 0}
+end
+
+-- leave ticket -> {1} if the place was in the queue and left it, else {0}
+commands.leave = function()
+  return {drop_place(ARGV[3])}
 end
 
 -- commands -> {name...}: this script's command table, sorted, for the client to check against its own

@@ -29,14 +29,16 @@ abstract class DatabaseClaimStoreTest extends ClaimStoreContractTest {
     @Override
     protected long leftovers(String namespace) {
         return database().count("SELECT COUNT(*) FROM cg_object_lock WHERE namespace = ?", namespace)
-                + database().count("SELECT COUNT(*) FROM cg_intent WHERE namespace = ?", namespace);
+                + database().count("SELECT COUNT(*) FROM cg_intent WHERE namespace = ?", namespace)
+                + database().count("SELECT COUNT(*) FROM cg_wait WHERE namespace = ?", namespace);
     }
 
     @Override
     protected String snapshot(String namespace) {
         return database().dump("SELECT * FROM cg_object_lock WHERE namespace = ? ORDER BY model_name, object_id",
                 namespace) + database().dump("SELECT * FROM cg_intent WHERE namespace = ? ORDER BY model_name,"
-                + " object_id, token", namespace);
+                + " object_id, token", namespace) + database().dump("SELECT * FROM cg_wait WHERE namespace = ?"
+                + " ORDER BY ticket, model_name, object_id, kind", namespace);
     }
 
     @Override
