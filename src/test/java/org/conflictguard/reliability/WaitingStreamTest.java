@@ -1,0 +1,158 @@
+package org.conflictguard.reliability;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import jakarta.persistence.EntityManagerFactory;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import org.conflictguard.Claim;
+import org.conflictguard.ClaimRequest;
+import org.conflictguard.ClaimResult;
+import org.conflictguard.ConfigKeys;
+import org.conflictguard.ConflictGuard;
+import org.conflictguard.Row;
+import org.conflictguard.spi.ClaimStore;
+import org.conflictguard.store.jpa.JpaClaimStore;
+import org.conflictguard.store.redis.RedisClaimStore;
+import org.conflictguard.support.TestDatabase;
+import org.conflictguard.support.TestRedis;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.redisson.api.RedissonClient;
+
+/**
+ * A steady stream of claims that wait for the same rows, from two nodes: one arrives every 60 ms
+ * and holds the rows 50 ms (the rows are busy five sixths of the time). Every claim is granted,
+ * none holds the rows beside another, and the wait stays short: p99 at most 200 ms on Redis and
+ * PostgreSQL, where releases are pushed to the waiting claims. Run once per build, not per
+ * persistence provider (the stores do not touch the provider's ORM here).
+ */
+@Tag("provider-independent")
+class WaitingStreamTest {
+
+    private static final Duration ARRIVALS = Duration.ofMillis(60);
+    private static final Duration HOLD = Duration.ofMillis(50);
+    private static final Duration RUN = Duration.ofSeconds(Long.getLong("conflictguard.stream.seconds", 30));
+    private static final Duration WAIT_LIMIT = Duration.ofSeconds(10);
+    private static final Duration P99_TARGET = Duration.ofMillis(200);
+
+    @Test
+    void onRedisEveryClaimIsGrantedAndTheP99WaitIsAtMost200Ms() throws Exception {
+        String namespace = "stream" + Long.toHexString(System.nanoTime());
+        RedissonClient otherClient = TestRedis.connect(TestRedis.address());
+        try {
+            run("Redis", RedisClaimStore.create(TestRedis.client(), namespace),
+                    RedisClaimStore.create(otherClient, namespace));
+        } finally {
+            otherClient.shutdown();
+            TestRedis.client().getKeys().deleteByPattern("{" + namespace + "}:*");
+        }
+    }
+
+    @Test
+    void onPostgresEveryClaimIsGrantedAndTheP99WaitIsAtMost200Ms() throws Exception {
+        String namespace = "stream" + Long.toHexString(System.nanoTime());
+        try (TestDatabase db = TestDatabase.create(TestDatabase.Kind.POSTGRESQL)) {
+            EntityManagerFactory otherNode = db.newUnit("conflictguard-test", "ApplicationName=other-node");
+            try {
+                run("PostgreSQL", JpaClaimStore.create(db.emf(), namespace), JpaClaimStore.create(otherNode, namespace));
+            } finally {
+                otherNode.close();
+                db.dropClaims(namespace);
+            }
+        }
+    }
+
+    private static void run(String store, ClaimStore one, ClaimStore two) throws Exception {
+        List<Row> rows = List.of(Row.of("Task", 1), Row.of("Task", 2));
+        ConcurrentLinkedQueue<Long> waits = new ConcurrentLinkedQueue<>();
+        AtomicInteger refused = new AtomicInteger();
+        AtomicInteger failed = new AtomicInteger();
+        AtomicInteger holding = new AtomicInteger();
+        AtomicInteger together = new AtomicInteger();
+        AtomicLong lastGranted = new AtomicLong(-1);
+        AtomicInteger outOfOrder = new AtomicInteger();
+        int arrivals = (int) (RUN.toMillis() / ARRIVALS.toMillis());
+        CountDownLatch done = new CountDownLatch(arrivals);
+        ScheduledExecutorService clock = Executors.newSingleThreadScheduledExecutor();
+        ExecutorService operations = Executors.newCachedThreadPool();
+        try (ConflictGuard nodeOne = guard(one); ConflictGuard nodeTwo = guard(two)) {
+            AtomicInteger arrived = new AtomicInteger();
+            clock.scheduleAtFixedRate(() -> {
+                int n = arrived.getAndIncrement();
+                if (n >= arrivals) {
+                    return;
+                }
+                ConflictGuard node = n % 2 == 0 ? nodeOne : nodeTwo;
+                operations.execute(() -> {
+                    try {
+                        long asked = System.nanoTime();
+                        ClaimResult result = node.claim(ClaimRequest.builder().rows(rows).label("stream")
+                                .waitUpTo(WAIT_LIMIT).build());
+                        if (!result.isClaimed()) {
+                            refused.incrementAndGet();
+                            return;
+                        }
+                        try (Claim claim = result.claim()) {
+                            waits.add(System.nanoTime() - asked);
+                            if (holding.incrementAndGet() > 1) {
+                                together.incrementAndGet();
+                            }
+                            if (lastGranted.getAndSet(n) > n) {
+                                outOfOrder.incrementAndGet();
+                            }
+                            // The operation's work.
+                            LockSupport.parkNanos(HOLD.toNanos());
+                            holding.decrementAndGet();
+                        }
+                    } catch (RuntimeException e) {
+                        failed.incrementAndGet();
+                        throw e;
+                    } finally {
+                        done.countDown();
+                    }
+                });
+            }, 0, ARRIVALS.toMillis(), TimeUnit.MILLISECONDS);
+            assertThat(done.await(RUN.toSeconds() + WAIT_LIMIT.toSeconds() + 60, TimeUnit.SECONDS))
+                    .as("every claim of the stream ended").isTrue();
+        } finally {
+            clock.shutdownNow();
+            operations.shutdownNow();
+            one.close();
+            two.close();
+        }
+        List<Long> sorted = new ArrayList<>(waits);
+        Collections.sort(sorted);
+        System.out.printf("Waiting stream on %s: %d claims (one every %d ms, each held %d ms, from two nodes):"
+                + " wait p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms; %d refused after %d s, %d failed,"
+                + " %d granted out of arrival order%n", store, arrivals, ARRIVALS.toMillis(), HOLD.toMillis(),
+                ms(sorted, 0.50), ms(sorted, 0.90), ms(sorted, 0.99), ms(sorted, 1.0), refused.get(),
+                WAIT_LIMIT.toSeconds(), failed.get(), outOfOrder.get());
+        assertThat(together).as("claims that held the rows beside another").hasValue(0);
+        assertThat(failed).as("claims that failed").hasValue(0);
+        assertThat(refused).as("claims still waiting after %s", WAIT_LIMIT).hasValue(0);
+        assertThat(sorted).hasSize(arrivals);
+        assertThat(ms(sorted, 0.99)).as("p99 wait in ms").isLessThanOrEqualTo(P99_TARGET.toMillis());
+    }
+
+    private static ConflictGuard guard(ClaimStore store) {
+        return ConflictGuard.builder().store(store).setting(ConfigKeys.LEASE, "30s")
+                .setting(ConfigKeys.SWEEP_INTERVAL, "off").build();
+    }
+
+    private static double ms(List<Long> sorted, double quantile) {
+        int at = (int) Math.ceil(quantile * sorted.size()) - 1;
+        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, at))) / 1e6;
+    }
+}
