@@ -41,6 +41,7 @@ final class ClaimWaiter {
     Attempt claim(ClaimSpec spec, Duration wait) {
         boolean waits = wait != null && !wait.isZero();
         boolean queues = waits && store.queuesWaiters();
+        boolean pushed = waits && store.pushesReleases();
         long deadline = System.nanoTime() + (waits ? wait.toNanos() : 0);
         // Read before each try, so that a release between a refusal and the wait is not missed.
         long releases = waits ? store.releases() : 0;
@@ -54,7 +55,7 @@ final class ClaimWaiter {
             while (!outcome.isGranted() && deadline - System.nanoTime() > 0) {
                 waited = true;
                 try {
-                    store.awaitRelease(releases, Duration.ofNanos(deadline - System.nanoTime()));
+                    awaitTurn(releases, eventsToWaitFor(outcome), pushed, sent, deadline);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     break;
@@ -72,6 +73,43 @@ final class ClaimWaiter {
             }
         }
         return new Attempt(outcome, sent, waited ? Math.max(1, System.nanoTime() - waitStarted) : 0);
+    }
+
+    /**
+     * How many pushed events (releases, places leaving the queue) to wait for before trying again:
+     * one for a claim that only holders are in the way of; for one behind places in the queue, as
+     * many as the places ahead of it, which must all leave before it can be granted. So a release
+     * wakes the claims at the head of the queue, not every claim in it.
+     */
+    private static long eventsToWaitFor(ClaimOutcome refused) {
+        return Math.max(1, refused.conflicts().stream().filter(c -> c.holder().waiting())
+                .map(c -> c.holder().operationId()).distinct().count());
+    }
+
+    /**
+     * Returns when {@code events} events were counted since {@code seen}, or it is time to try again
+     * anyway: at once where the store pushes nothing (its {@link ClaimStore#awaitRelease} then
+     * polls), else once the place needs renewing (half of {@link #PLACE_KEPT} after the last try,
+     * which also bounds the wait when an event is missed), or at the deadline.
+     */
+    private void awaitTurn(long seen, long events, boolean pushed, long lastTry, long deadline)
+            throws InterruptedException {
+        long renewBy = lastTry + PLACE_KEPT.toNanos() / 2;
+        while (true) {
+            long now = System.nanoTime();
+            long until = pushed ? Math.min(deadline, renewBy) : deadline;
+            if (until - now <= 0) {
+                return;
+            }
+            long count = store.releases();
+            if (count - seen >= events) {
+                return;
+            }
+            store.awaitRelease(count, Duration.ofNanos(until - now));
+            if (!pushed) {
+                return;
+            }
+        }
     }
 
     private static QueuePlace place(long ticket, long deadline) {

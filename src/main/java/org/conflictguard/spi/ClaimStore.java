@@ -121,13 +121,22 @@ public interface ClaimStore extends AutoCloseable {
     SweepSummary sweep();
 
     /**
-     * A count that moves whenever a claim of this namespace may have been released, as far as
-     * this store can tell; read before a claim that may wait, and handed to
+     * A count that moves whenever a claim of this namespace may have been released or a place
+     * may have left its queue, as far as this store can tell; read before a claim that may wait, and handed to
      * {@link #awaitRelease(long, Duration)} after it was refused, so that a release between the
      * two is not missed. The default never moves (waits then poll).
      */
     default long releases() {
         return 0;
+    }
+
+    /**
+     * Whether {@link #releases()} moves as claims are released and places leave the queue, pushed
+     * by the store (so a waiting claim need not try again until it moves); false when waiting
+     * claims must poll. The default: false.
+     */
+    default boolean pushesReleases() {
+        return false;
     }
 
     /**

@@ -80,6 +80,11 @@ public final class ObservedStore implements ClaimStore {
     }
 
     @Override
+    public boolean pushesReleases() {
+        return store.pushesReleases();
+    }
+
+    @Override
     public boolean holds(String operationId, long token) {
         return store.holds(operationId, token);
     }

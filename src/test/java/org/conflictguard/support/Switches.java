@@ -43,7 +43,11 @@ public final class Switches implements ClaimListener {
     /** Waits until a switch to the given mode comes after the first {@code seen} switches. */
     public void awaitSwitchAfter(int seen, WriteChecksEvent.Mode mode, Duration atMost) {
         await("write checks switch to " + mode).atMost(atMost).pollInterval(Duration.ofMillis(5))
-                .until(() -> switches.subList(seen, switches.size()).stream().anyMatch(s -> s.mode() == mode));
+                .until(() -> {
+                    // A copy: a sublist of the live list fails when a switch arrives while it is read.
+                    List<WriteChecksEvent> now = List.copyOf(switches);
+                    return now.subList(Math.min(seen, now.size()), now.size()).stream().anyMatch(s -> s.mode() == mode);
+                });
     }
 
     /** Waits until the last switch says checks answer locally. */

@@ -106,6 +106,11 @@ final class MeteredStore implements ClaimStore {
     }
 
     @Override
+    public boolean pushesReleases() {
+        return store.pushesReleases();
+    }
+
+    @Override
     public Optional<Instant> renew(String operationId, long token, Duration lease) {
         return renew.time(() -> store.renew(operationId, token, lease));
     }

@@ -72,8 +72,12 @@ abstract class DialectSql {
     void announceGranted(EntityManager em, LockTable table, long token) {
     }
 
-    /** Tells waiting claims, when the transaction commits, that the place with this ticket left the queue. */
-    void announceLeft(EntityManager em, LockTable table, long ticket) {
+    /**
+     * Removes a place from the queue and tells waiting claims, when the transaction commits, where
+     * the database can push; returns whether the place was there.
+     */
+    boolean leave(EntityManager em, LockTable table, long ticket) {
+        return table.queue().leave(em, ticket);
     }
 
     /** Deletes a claim's marks and intentions; returns marks deleted. */

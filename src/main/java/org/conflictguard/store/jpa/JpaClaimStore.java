@@ -110,8 +110,8 @@ public final class JpaClaimStore implements ClaimStore {
         for (int attempt = 1; ; attempt++) {
             ClaimAttempt result = transactions.run("claim", em -> {
                 ClaimAttempt tried = dialect.claim(em, table, spec, ticket);
-                if (tried.commits() && ticket != 0 && table.queue().leave(em, ticket)) {
-                    dialect.announceLeft(em, table, ticket);
+                if (tried.commits() && ticket != 0) {
+                    dialect.leave(em, table, ticket);
                 }
                 return tried.commits() ? Transactions.Step.commit(tried) : Transactions.Step.rollback(tried);
             });
@@ -148,18 +148,19 @@ public final class JpaClaimStore implements ClaimStore {
 
     @Override
     public void leaveQueue(long ticket) {
-        transactions.read("leaveQueue", em -> {
-            if (table.queue().leave(em, ticket)) {
-                dialect.announceLeft(em, table, ticket);
-            }
-            return null;
-        });
+        transactions.read("leaveQueue", em -> dialect.leave(em, table, ticket));
     }
 
     /** True: places are rows of {@code cg_wait}. */
     @Override
     public boolean queuesWaiters() {
         return true;
+    }
+
+    /** On PostgreSQL ({@code LISTEN}); elsewhere waiting claims poll. */
+    @Override
+    public boolean pushesReleases() {
+        return wakeups.pushed();
     }
 
     @Override

@@ -90,6 +90,11 @@ final class ReleaseWakeups implements AutoCloseable {
         }
     }
 
+    /** Whether the database pushes ends (PostgreSQL). */
+    boolean pushed() {
+        return pushed;
+    }
+
     /** Stops listening. Idempotent. */
     @Override
     public void close() {

@@ -139,6 +139,12 @@ public final class RedisClaimStore implements ClaimStore {
         return true;
     }
 
+    /** True: releases and places leaving the queue are published on the namespace's channel. */
+    @Override
+    public boolean pushesReleases() {
+        return true;
+    }
+
     private ClaimOutcome claim(Commands.Asked asked) {
         ClaimSpec spec = asked.spec();
         try {
