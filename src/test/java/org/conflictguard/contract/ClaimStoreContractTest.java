@@ -89,6 +89,7 @@ public abstract class ClaimStoreContractTest {
     void checkNothingIsLeftBehind() {
         try {
             guard.close();
+            store.close();
             assertThat(leftovers(namespace)).as("claims left in namespace %s", namespace).isZero();
         } finally {
             dropNamespace(namespace);
@@ -704,7 +705,21 @@ public abstract class ClaimStoreContractTest {
      */
     @Test
     void manyThreadsOfSharedAndExclusiveClaimsNeverHoldARowAgainstTheMatrix() throws Exception {
+        matrixFuzz(false);
+    }
+
+    /**
+     * The same with half the claims waiting in the queue: the matrix holds, every waiting claim is
+     * granted within its wait, and no place is left behind (checked after each test).
+     */
+    @Test
+    void manyThreadsOfWaitingAndImpatientClaimsNeverHoldARowAgainstTheMatrix() throws Exception {
+        matrixFuzz(true);
+    }
+
+    private void matrixFuzz(boolean someWait) throws Exception {
         int threads = 8;
+        AtomicInteger waitedInVain = new AtomicInteger();
         Map<Row, int[]> holding = new ConcurrentHashMap<>(); // [shared, exclusive]
         AtomicInteger violations = new AtomicInteger();
         AtomicInteger sharedMeetings = new AtomicInteger();
@@ -724,8 +739,15 @@ public abstract class ClaimStoreContractTest {
                         for (int i = 0; i < 1 + random.nextInt(3); i++) {
                             request.row("Task", random.nextInt(6));
                         }
+                        boolean waits = someWait && random.nextBoolean();
+                        if (waits) {
+                            request.waitUpTo(Duration.ofSeconds(20));
+                        }
                         ClaimResult result = guard.claim(request.build());
                         if (!result.isClaimed()) {
+                            if (waits) {
+                                waitedInVain.incrementAndGet();
+                            }
                             continue;
                         }
                         granted.incrementAndGet();
@@ -760,6 +782,7 @@ public abstract class ClaimStoreContractTest {
             pool.shutdownNow();
         }
         assertThat(violations.get()).as("rows held against the matrix").isZero();
+        assertThat(waitedInVain.get()).as("waiting claims not granted within their wait").isZero();
         assertThat(granted.get()).isGreaterThan(20);
         assertThat(sharedMeetings.get()).as("shared claims held a row together").isPositive();
     }
@@ -1043,15 +1066,13 @@ public abstract class ClaimStoreContractTest {
                 });
     }
 
-    private ConflictGuard secondNode() {
-        return ConflictGuard.builder().store(newStore(namespace)).setting(ConfigKeys.LEASE, "30s")
-                .setting(ConfigKeys.SWEEP_INTERVAL, "off").build();
-    }
 
     @Test
     void waitersForOverlappingRowsAreGrantedInTheOrderTheyArrivedAcrossNodes() throws Exception {
         assertThat(store.queuesWaiters()).as("the store keeps a queue of waiting claims").isTrue();
-        try (ConflictGuard other = secondNode()) {
+        ClaimStore otherStore = newStore(namespace);
+        try (otherStore; ConflictGuard other = ConflictGuard.builder().store(otherStore)
+                .setting(ConfigKeys.LEASE, "30s").setting(ConfigKeys.SWEEP_INTERVAL, "off").build()) {
             Claim blocker = guard.claim(ClaimRequest.builder().operationId("blocker").row("Task", 1).row("Task", 2)
                     .row("Task", 3).build()).orElseThrow();
             List<Integer> granted = new CopyOnWriteArrayList<>();
