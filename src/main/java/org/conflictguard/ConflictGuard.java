@@ -102,6 +102,18 @@ public interface ConflictGuard extends AutoCloseable {
     int forceRelease(String operationId);
 
     /**
+     * Administration: the live claims of this guard's namespace, each with its operation, label,
+     * user, mode, since, lease end and number of marks, ordered by when they were made. Reads
+     * every claim the store keeps in one call.
+     *
+     * @return the live claims; empty when there are none (and from a disabled guard)
+     * @throws UnsupportedOperationException if the store cannot list its claims (a custom store
+     *     that does not implement {@link org.conflictguard.spi.ClaimStore#liveOperations()})
+     * @throws StoreException if the store cannot be reached
+     */
+    List<LiveOperation> operations();
+
+    /**
      * Removes the claims whose lease has lapsed (they already block nobody) and frees their
      * rows. Also runs every {@link ConfigKeys#SWEEP_INTERVAL}.
      *

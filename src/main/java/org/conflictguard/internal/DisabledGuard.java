@@ -49,6 +49,11 @@ final class DisabledGuard extends GuardBase {
     }
 
     @Override
+    public List<org.conflictguard.LiveOperation> operations() {
+        return List.of();
+    }
+
+    @Override
     public int forceRelease(String operationId) {
         Arguments.checkOperationId(operationId);
         return 0;

@@ -104,6 +104,13 @@ final class Guard extends GuardBase {
     }
 
     @Override
+    public List<org.conflictguard.LiveOperation> operations() {
+        checkOpen();
+        return store.liveOperations().orElseThrow(() -> new UnsupportedOperationException("The store "
+                + store.description() + " cannot list its claims (ClaimStore.liveOperations() is not implemented)"));
+    }
+
+    @Override
     public SweepSummary sweep() {
         return leases.sweep();
     }

@@ -121,6 +121,17 @@ public interface ClaimStore extends AutoCloseable {
     SweepSummary sweep();
 
     /**
+     * The live claims of this namespace, each with its holder and number of marks, ordered by
+     * when they were made; for administration (one call, reading every claim the store keeps). The
+     * default answers empty: the store cannot list its claims.
+     *
+     * @throws StoreException if the store cannot be reached
+     */
+    default Optional<List<org.conflictguard.LiveOperation>> liveOperations() {
+        return Optional.empty();
+    }
+
+    /**
      * A count that moves whenever a claim of this namespace may have been released or a place
      * may have left its queue, as far as this store can tell; read before a claim that may wait, and handed to
      * {@link #awaitRelease(long, Duration)} after it was refused, so that a release between the

@@ -1191,4 +1191,31 @@ public abstract class ClaimStoreContractTest {
         });
         store.sweep();
     }
+
+    @Test
+    void operationsListsTheLiveClaimsInTheOrderTheyWereMade() {
+        assertThat(guard.operations()).isEmpty();
+        try (Claim archive = guard.claim(ClaimRequest.builder().operationId("op-archive").label("bulk-archive")
+                .user("alice").row("Task", 1).row("Task", 2).row("Project", 7).build()).orElseThrow();
+                Claim report = guard.claim(ClaimRequest.builder().operationId("op-report").shared()
+                        .row("Task", 9).build()).orElseThrow()) {
+            ClaimOutcome lapsed = store.claim(new ClaimSpec("op-lapsed", null, null, List.of(Row.of("Task", 20)),
+                    Duration.ofMillis(1)));
+            assertThat(lapsed.isGranted()).isTrue();
+            await("the 1 ms lease lapses").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(5))
+                    .until(() -> guard.inspect(List.of(Row.of("Task", 20))).isEmpty());
+            List<org.conflictguard.LiveOperation> live = guard.operations();
+            assertThat(live).extracting(o -> o.holder().operationId()).containsExactly("op-archive", "op-report");
+            assertThat(live.get(0).marks()).isEqualTo(3);
+            assertThat(live.get(0).holder().label()).isEqualTo("bulk-archive");
+            assertThat(live.get(0).holder().user()).isEqualTo("alice");
+            assertThat(live.get(0).holder().since()).isEqualTo(archive.since());
+            assertThat(live.get(0).holder().mode()).isEqualTo(org.conflictguard.ClaimMode.EXCLUSIVE);
+            assertThat(live.get(1).marks()).isEqualTo(1);
+            assertThat(live.get(1).holder().mode()).isEqualTo(org.conflictguard.ClaimMode.SHARED);
+            assertThat(live.get(1).holder().leaseUntil()).isEqualTo(report.leaseUntil());
+            store.sweep();
+        }
+        assertThat(guard.operations()).isEmpty();
+    }
 }

@@ -80,6 +80,11 @@ public final class ObservedStore implements ClaimStore {
     }
 
     @Override
+    public java.util.Optional<java.util.List<org.conflictguard.LiveOperation>> liveOperations() {
+        return store.liveOperations();
+    }
+
+    @Override
     public boolean pushesReleases() {
         return store.pushesReleases();
     }

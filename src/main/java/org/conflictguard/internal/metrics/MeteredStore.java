@@ -106,6 +106,11 @@ final class MeteredStore implements ClaimStore {
     }
 
     @Override
+    public java.util.Optional<java.util.List<org.conflictguard.LiveOperation>> liveOperations() {
+        return store.liveOperations();
+    }
+
+    @Override
     public boolean pushesReleases() {
         return store.pushesReleases();
     }

@@ -165,6 +165,24 @@ final class Commands {
         return found;
     }, true);
 
+    /** Every live claim with its holder and number of marks, in the order the claims were made. */
+    static final Command<Void, List<org.conflictguard.LiveOperation>> OPERATIONS = new Command<>("operations",
+            none -> List.of(), (none, reply) -> {
+                List<org.conflictguard.LiveOperation> live = new ArrayList<>();
+                while (reply.hasMore()) {
+                    reply.integer();
+                    String op = reply.text();
+                    String label = emptyToNull(reply.text());
+                    String user = emptyToNull(reply.text());
+                    Instant since = reply.instant();
+                    Instant lease = reply.instant();
+                    ClaimMode mode = "S".equals(reply.text()) ? ClaimMode.SHARED : ClaimMode.EXCLUSIVE;
+                    live.add(new org.conflictguard.LiveOperation(new Holder(op, label, user, since, lease, mode),
+                            (int) reply.integer()));
+                }
+                return live;
+            });
+
     /** Gives up a place in the queue: true if it was there. */
     static final Command<Long, Boolean> LEAVE = new Command<>("leave", ticket -> List.of(Long.toString(ticket)),
             (ticket, reply) -> reply.integer() == 1);
@@ -179,7 +197,7 @@ final class Commands {
 
     /** Every command, as the script's table should list them. */
     static final List<Command<?, ?>> ALL = List.of(CLAIM, RENEW, HOLDS, RELEASE, FORCE, MARKS, BELOW,
-            CLAIMS_OF, SWEEP, TOKENS, RECORDS, LEAVE, COMMANDS);
+            CLAIMS_OF, SWEEP, TOKENS, RECORDS, LEAVE, OPERATIONS, COMMANDS);
 
     private Commands() {
     }

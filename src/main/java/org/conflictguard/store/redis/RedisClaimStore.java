@@ -139,6 +139,12 @@ public final class RedisClaimStore implements ClaimStore {
         return true;
     }
 
+    /** One script call: every live claim's hash. */
+    @Override
+    public Optional<List<org.conflictguard.LiveOperation>> liveOperations() {
+        return Optional.of(protocol.call(Commands.OPERATIONS, null));
+    }
+
     /** True: releases and places leaving the queue are published on the namespace's channel. */
     @Override
     public boolean pushesReleases() {

@@ -719,6 +719,23 @@ commands.sweep = function()
   return {claims, rows, #lapsed > limit and 1 or 0}
 end
 
+-- operations -> {(token, op, label, user, since, lease, mode 'S' or 'X', marks) * n}: every live
+--   claim, in token order
+commands.operations = function()
+  local out = {}
+  for _, token in ipairs(redis.call('ZRANGEBYSCORE', LEASES, '(' .. digits(now_ms()), '+inf')) do
+    local h = redis.call('HMGET', claim_key(token), 'op', 'label', 'user', 'since', 'lease', 'mode', 'marks')
+    if h[1] then
+      local marks = 0
+      local index = cmsgpack.unpack(h[7])
+      for g = 1, #index, 3 do marks = marks + #index[g + 1] + #index[g + 2] end
+      local fields = {tonumber(token), h[1], h[2], h[3], tonumber(h[4]), tonumber(h[5]), h[6] or 'X', marks}
+      for _, f in ipairs(fields) do out[#out + 1] = f end
+    end
+  end
+  return out
+end
+
 -- leave ticket -> {1} if the place was in the queue and left it, else {0}
 commands.leave = function()
   return {drop_place(ARGV[3])}
