@@ -105,10 +105,26 @@ public final class ConfigKeys {
      */
     public static final String METRICS_ENABLED = "conflictguard.metrics.enabled";
 
+    /**
+     * Accepts {@code true} or {@code false}. Defaults to {@code false}.
+     * Whether the admin resource ({@code org.conflictguard.admin.ClaimsAdminResource}, under
+     * {@code conflictguard/admin} of the application's REST root) answers; when false every path
+     * of it answers 404, as if absent.
+     */
+    public static final String ADMIN_ENABLED = "conflictguard.admin.enabled";
+
+    /**
+     * Accepts a role name: letters, digits and {@code . _ -}, 1 to 100 characters. No default.
+     * The role a caller of the admin resource must be in (the container's
+     * {@code SecurityContext.isUserInRole}); unset, the resource refuses every call (403) and
+     * says why.
+     */
+    public static final String ADMIN_ROLE = "conflictguard.admin.role";
+
     /** Every key above. */
     public static final List<String> ALL = List.of(ENABLED, STORE, REDIS_ADDRESS, REDIS_CONFIG, NAMESPACE,
             LEASE, SWEEP_INTERVAL, PERSISTENCE_UNIT, DATABASE_DIALECT, VIEW_MAX_MARKS, VIEW_POLL_INTERVAL,
-            REDIS_SYNC_REPLICAS, REDIS_SYNC_TIMEOUT, METRICS_ENABLED);
+            REDIS_SYNC_REPLICAS, REDIS_SYNC_TIMEOUT, METRICS_ENABLED, ADMIN_ENABLED, ADMIN_ROLE);
 
     private ConfigKeys() {
     }

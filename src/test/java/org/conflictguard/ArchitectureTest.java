@@ -61,6 +61,18 @@ class ArchitectureTest {
     }
 
     @Test
+    void theAdminResourceUsesThePublicApiAndReadsSettingsOnly() {
+        noClasses().that().resideInAnyPackage(API + ".admin..")
+                .should().dependOnClassesThat().resideInAnyPackage(API + ".store..", API + ".cdi..", API + ".spi..",
+                        API + ".internal")
+                .check(classes);
+        noClasses().that().resideInAnyPackage(API + ".admin..")
+                .should().dependOnClassesThat().resideInAnyPackage(API + ".internal.metrics..", API + ".internal.graph..",
+                        API + ".internal.write..")
+                .check(classes);
+    }
+
+    @Test
     void noPackageCyclesBesideTheApiEntryPointsAndTheApiSpiPair() {
         slices().assignedFrom(new SliceAssignment() {
             @Override

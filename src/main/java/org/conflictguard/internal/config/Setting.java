@@ -97,10 +97,26 @@ public record Setting<T>(String key, String accepts, String defaultText, Parser<
     public static final Setting<Boolean> METRICS_ENABLED = new Setting<>(ConfigKeys.METRICS_ENABLED,
             "`true` or `false`", "true", Setting::bool, true);
 
+    /** See {@link ConfigKeys#ADMIN_ENABLED}. */
+    public static final Setting<Boolean> ADMIN_ENABLED = new Setting<>(ConfigKeys.ADMIN_ENABLED,
+            "`true` or `false`", "false", Setting::bool, false);
+    /** See {@link ConfigKeys#ADMIN_ROLE}. */
+    public static final Setting<Optional<String>> ADMIN_ROLE = new Setting<>(ConfigKeys.ADMIN_ROLE,
+            "a role name: letters, digits and `. _ -`, 1 to 100 characters", null, Setting::role, Optional.empty());
+
     /** The table: every setting, in the order the docs list them. */
     public static final List<Setting<?>> ALL = List.of(ENABLED, STORE, REDIS_ADDRESS, REDIS_CONFIG, NAMESPACE, LEASE,
             SWEEP_INTERVAL, PERSISTENCE_UNIT, DATABASE_DIALECT, VIEW_MAX_MARKS, VIEW_POLL_INTERVAL,
-            REDIS_SYNC_REPLICAS, REDIS_SYNC_TIMEOUT, METRICS_ENABLED);
+            REDIS_SYNC_REPLICAS, REDIS_SYNC_TIMEOUT, METRICS_ENABLED, ADMIN_ENABLED, ADMIN_ROLE);
+
+    private static Optional<String> role(String key, String value) {
+        String v = value.trim();
+        if (!v.matches("[A-Za-z0-9._-]{1,100}")) {
+            throw new ConfigurationException(key, key + "='" + value + "' is not accepted; use a role name of letters,"
+                    + " digits and . _ - (1 to 100 characters), as the application server knows it");
+        }
+        return Optional.of(v);
+    }
 
     /**
      * The setting of a key.

@@ -26,13 +26,15 @@ import org.conflictguard.store.jpa.Dialect;
  * @param redisSyncReplicas see {@link ConfigKeys#REDIS_SYNC_REPLICAS}
  * @param redisSyncTimeout see {@link ConfigKeys#REDIS_SYNC_TIMEOUT}
  * @param metricsEnabled see {@link ConfigKeys#METRICS_ENABLED}
+ * @param adminEnabled see {@link ConfigKeys#ADMIN_ENABLED}
+ * @param adminRole see {@link ConfigKeys#ADMIN_ROLE}
  * @param sources where each value that was set came from ({@code builder}, {@code MicroProfile
  *     Config}, {@code system property}, {@code environment}), by key
  */
 public record Settings(boolean enabled, StoreType store, Optional<String> redisAddress, Optional<String> redisConfig,
         String namespace, Duration lease, Optional<Duration> sweepInterval, String persistenceUnit, Dialect dialect,
         int viewMaxMarks, Duration viewPollInterval, int redisSyncReplicas, Duration redisSyncTimeout,
-        boolean metricsEnabled, Map<String, String> sources) {
+        boolean metricsEnabled, boolean adminEnabled, Optional<String> adminRole, Map<String, String> sources) {
 
     /** Where {@link #sources()} says a value given to the builder came from. */
     public static final String BUILDER = "builder";
@@ -60,7 +62,8 @@ public record Settings(boolean enabled, StoreType store, Optional<String> redisA
                 value(values, Setting.PERSISTENCE_UNIT), value(values, Setting.DATABASE_DIALECT),
                 value(values, Setting.VIEW_MAX_MARKS), value(values, Setting.VIEW_POLL_INTERVAL),
                 value(values, Setting.REDIS_SYNC_REPLICAS), value(values, Setting.REDIS_SYNC_TIMEOUT),
-                value(values, Setting.METRICS_ENABLED), lookup.sources());
+                value(values, Setting.METRICS_ENABLED), value(values, Setting.ADMIN_ENABLED),
+                value(values, Setting.ADMIN_ROLE), lookup.sources());
     }
 
     /**
