@@ -61,8 +61,12 @@ public class ClaimsAdminResource {
     private Settings settings;
     private Consumer<ForceReleaseEvent> fire;
 
-    /** For the container's proxies only. */
-    protected ClaimsAdminResource() {
+    /**
+     * For the container's proxies (and for Jakarta REST runtimes that look for a public
+     * constructor before asking CDI); a resource made this way outside CDI has no guard and
+     * answers 503.
+     */
+    public ClaimsAdminResource() {
     }
 
     /**
@@ -159,6 +163,10 @@ public class ClaimsAdminResource {
 
     /** Empty when the caller may go on; else the answer that stops it. */
     private Optional<Response> allowed(SecurityContext security) {
+        if (guard == null) {
+            return Optional.of(problem(503, "No guard", "The admin resource was created outside CDI and has no"
+                    + " ConflictGuard; deploy it where CDI creates its resources (Jakarta EE servers do)"));
+        }
         Settings current = settings();
         if (!current.adminEnabled()) {
             return Optional.of(Response.status(404).build());

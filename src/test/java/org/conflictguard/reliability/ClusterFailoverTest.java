@@ -7,8 +7,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
-import org.conflictguard.ClaimRequest;
-import org.conflictguard.ClaimResult;
 import org.conflictguard.ConfigKeys;
 import org.conflictguard.ConfigurationException;
 import org.conflictguard.ConflictGuard;
@@ -90,7 +88,7 @@ class ClusterFailoverTest {
                         .build()) {
             List<String> acknowledged = new ArrayList<>();
             for (int i = 0; i < BEFORE_LAG; i++) {
-                acknowledged.add(claim(guard, i));
+                acknowledged.add(FailoverTally.claim(guard, i));
             }
             assertThat(acknowledged).doesNotContainNull();
             List<Integer> shard = cluster.shardOf("{" + namespace + "}:fence");
@@ -108,7 +106,7 @@ class ClusterFailoverTest {
             int refused = 0;
             long lagging = System.nanoTime();
             for (int i = BEFORE_LAG; i < BEFORE_LAG + DURING_LAG; i++) {
-                String op = claim(guard, i);
+                String op = FailoverTally.claim(guard, i);
                 if (op == null) {
                     refused++;
                 } else {
@@ -131,48 +129,14 @@ class ClusterFailoverTest {
                         return true;
                     });
 
-            int lost = 0;
-            int doubleHolders = 0;
-            for (String op : acknowledged) {
-                if (other.claimsOf(op).isEmpty()) {
-                    lost++;
-                }
-                int row = Integer.parseInt(op.substring("op-".length()));
-                ClaimResult thief = other.claim(ClaimRequest.builder().operationId("thief-" + row).row("Task", row)
-                        .build());
-                if (thief.isClaimed()) {
-                    doubleHolders++;
-                    thief.claim().release();
-                }
-            }
+            FailoverTally tally = FailoverTally.after(other, acknowledged, refused);
             System.out.println("[conflictguard-tests] Redis Cluster failover, replica confirmation "
-                    + (confirmed ? "on" : "off") + ": " + acknowledged.size() + " claims acknowledged ("
-                    + (acknowledged.size() - BEFORE_LAG) + " while the replica lagged, " + refused
-                    + " refused as unconfirmed), " + lost + " lost, " + doubleHolders + " rows held twice; the replica"
-                    + " lagged " + lagged.toMillis() + " ms, promoted " + failover.toMillis() + " ms after the kill");
-            if (confirmed) {
-                assertThat(refused).as("claims refused while the replica lagged").isEqualTo(DURING_LAG);
-                assertThat(lost).as("acknowledged claims lost").isZero();
-                assertThat(doubleHolders).as("rows held twice").isZero();
-            } else {
-                assertThat(acknowledged).hasSize(BEFORE_LAG + DURING_LAG);
-                assertThat(lost).as("claims acknowledged while the replica lagged are lost").isEqualTo(DURING_LAG);
-                assertThat(doubleHolders).isEqualTo(DURING_LAG);
-            }
+                    + (confirmed ? "on" : "off") + ": " + tally.describe(BEFORE_LAG) + "; the replica lagged "
+                    + lagged.toMillis() + " ms, promoted " + failover.toMillis() + " ms after the kill");
+            tally.check(confirmed, BEFORE_LAG, DURING_LAG);
         } finally {
             store.close();
             plain.close();
-        }
-    }
-
-    /** The operation id of a claim of row {@code i}, or null if the store refused it (unconfirmed). */
-    private static String claim(ConflictGuard guard, int i) {
-        String op = "op-" + i;
-        try {
-            guard.claim(ClaimRequest.builder().operationId(op).row("Task", i).build()).orElseThrow();
-            return op; // dropped: its lease (2 minutes) outlives the test; no renewal is needed
-        } catch (StoreException unconfirmed) {
-            return null;
         }
     }
 }

@@ -52,6 +52,11 @@ class ContainerScenarioIT {
                 assertThat(check.get("data").get("claims").asLong()).isGreaterThanOrEqualTo(0);
             }
 
+            // The library's admin resource, on (by setting) but open to the role only: nobody is signed in.
+            Api.Answer admin = api.get("api/conflictguard/admin/operations");
+            assertThat(admin.status()).as(admin.body().toString()).isEqualTo(401);
+            assertThat(admin.body().get("detail").asText()).contains("'tracker-admin'");
+
             JsonNode project = api.get("api/board").body().get("projects").get(1);
             long projectId = project.get("id").asLong();
             JsonNode task = project.get("milestones").get(2).get("tasks").get(3);
@@ -118,6 +123,8 @@ class ContainerScenarioIT {
     static Map<String, String> env(String store) {
         Map<String, String> env = new HashMap<>();
         env.put("TRACKER_STEP_MS", "300");
+        env.put("CONFLICTGUARD_ADMIN_ENABLED", "true");
+        env.put("CONFLICTGUARD_ADMIN_ROLE", "tracker-admin");
         env.put("CONFLICTGUARD_NAMESPACE", "tracker-it-" + UUID.randomUUID().toString().substring(0, 8));
         if (store.equals("redis")) {
             env.put("CONFLICTGUARD_REDIS_ADDRESS", TestRedis.address());
