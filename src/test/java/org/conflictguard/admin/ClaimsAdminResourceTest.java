@@ -93,6 +93,17 @@ class ClaimsAdminResourceTest {
     }
 
     @Test
+    void madeOutsideCdiItHasNoGuardAndSaysSo() throws Exception {
+        HttpServer server = JdkHttpServerFactory.createHttpServer(URI.create("http://127.0.0.1:0/"),
+                new ResourceConfig().register(new ClaimsAdminResource()));
+        servers.add(server);
+        HttpResponse<String> response = get("http://127.0.0.1:" + server.getAddress().getPort()
+                + "/conflictguard/admin", "operations", "ops", ROLE);
+        assertThat(response.statusCode()).isEqualTo(503);
+        assertThat(response.body()).contains("outside CDI");
+    }
+
+    @Test
     void callersOutsideTheRoleAreRefused() throws Exception {
         String base = serve(enabled(), null);
         assertThat(get(base, "operations", null, null).statusCode()).as("nobody signed in").isEqualTo(401);
