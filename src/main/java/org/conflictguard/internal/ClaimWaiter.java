@@ -18,9 +18,9 @@ final class ClaimWaiter {
     private static final System.Logger LOG = System.getLogger(ClaimWaiter.class.getName());
 
     /**
-     * How long the store keeps a place after the last try: a waiter tries at least every 250 ms
-     * ({@link ClaimStore#awaitRelease} returns by then), so a place outlives its waiter's pauses
-     * and lapses within this of its process dying.
+     * How long the store keeps a place after the last try: a waiter tries again at least every
+     * half of this (every 250 ms where the store pushes nothing), so a place outlives its waiter's
+     * pauses and lapses within this of its process dying.
      */
     static final Duration PLACE_KEPT = Duration.ofSeconds(2);
 
