@@ -110,7 +110,7 @@ class RedisClaimStoreTest extends ClaimStoreContractTest {
                     .pollInterval(Duration.ofMillis(1)).until(() -> TestRedis.client().getScript(StringCodec.INSTANCE)
                             .<Long>eval(org.redisson.api.RScript.Mode.READ_ONLY, "local t = redis.call('TIME')"
                                     + " return t[1] * 1000 + math.floor(t[2] / 1000)",
-                                    org.redisson.api.RScript.ReturnType.INTEGER) > before.since().toEpochMilli());
+                                    org.redisson.api.RScript.ReturnType.LONG) > before.since().toEpochMilli());
             // What a restart of a Redis that keeps nothing on disk does to the counter.
             TestRedis.client().getKeys().delete("{" + namespace + "}:fence");
             try (var after = guard.claim(List.of(org.conflictguard.Row.of("Task", 2))).orElseThrow()) {
