@@ -15,8 +15,12 @@ import org.conflictguard.StoreException;
 final class Transactions {
 
     private static final System.Logger LOG = System.getLogger(JpaClaimStore.class.getName());
-    /** How often a call meets a retryable failure before it gives up. */
-    static final int ATTEMPTS = 6;
+    /**
+     * How often a call meets a retryable failure before it gives up: ten attempts, with the
+     * backoff below about 1.2 s in all (eight threads claiming and releasing six rows on MariaDB met
+     * six deadlocks in a row for one claim once in a few thousand).
+     */
+    static final int ATTEMPTS = 10;
 
     /** How a transaction ends, and with what value. */
     record Step<T>(T value, boolean commit) {
