@@ -177,6 +177,8 @@ class ClaimsAdminResourceTest {
                 throw new AssertionError("CI=true but " + message);
             }
             System.err.println("[conflictguard-tests] " + message);
+            // Outside CI a machine without Chromium skips the browser check, loudly; CI installs Chromium
+            // (.ci/run) and CI=true fails above instead.
             Assumptions.abort(message);
         }
         String base = serve(enabled(), "operator");

@@ -166,17 +166,14 @@ public final class JpaClaimStore implements ClaimStore {
                 + " GROUP BY operation_id, label, user_name, claim_mode, token ORDER BY token", table.namespace())));
         List<org.conflictguard.LiveOperation> live = new ArrayList<>(rows.size());
         for (Object[] row : rows) {
-            live.add(new org.conflictguard.LiveOperation(new Holder((String) row[0], emptyToNull(row[1]),
-                    emptyToNull(row[2]), Instant.ofEpochMilli(LockTable.number(row[5])),
+            live.add(new org.conflictguard.LiveOperation(new Holder((String) row[0], LockTable.emptyToNull(row[1]),
+                    LockTable.emptyToNull(row[2]), Instant.ofEpochMilli(LockTable.number(row[5])),
                     Instant.ofEpochMilli(LockTable.number(row[6])), LockTable.mode(row[3])),
                     (int) LockTable.number(row[7])));
         }
         return Optional.of(live);
     }
 
-    private static String emptyToNull(Object text) {
-        return text == null || "".equals(text) ? null : text.toString();
-    }
 
     /** On PostgreSQL ({@code LISTEN}); elsewhere waiting claims poll. */
     @Override

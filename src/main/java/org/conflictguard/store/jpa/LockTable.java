@@ -399,7 +399,8 @@ final class LockTable {
         return text == null ? "" : text;
     }
 
-    private static String emptyToNull(Object text) {
+    /** A stored label or user name: empty means none. */
+    static String emptyToNull(Object text) {
         return text == null || "".equals(text) ? null : text.toString();
     }
 }

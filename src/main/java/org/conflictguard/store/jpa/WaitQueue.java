@@ -67,8 +67,8 @@ final class WaitQueue {
             boolean inTheWay = (kind != 'I' && marked.contains(row)) || (kind == 'I' && subtreeRoots.contains(row))
                     || (kind == 'S' && ancestors.contains(row));
             if (inTheWay) {
-                found.add(new RowClaim(row, new Holder((String) place[4], emptyToNull(place[5]),
-                        emptyToNull(place[6]), Instant.ofEpochMilli(LockTable.number(place[7])),
+                found.add(new RowClaim(row, new Holder((String) place[4], LockTable.emptyToNull(place[5]),
+                        LockTable.emptyToNull(place[6]), Instant.ofEpochMilli(LockTable.number(place[7])),
                         Instant.ofEpochMilli(LockTable.number(place[8])), LockTable.mode(place[9]), true),
                         kind == 'R' ? Scope.ROW : Scope.SUBTREE, null));
             }
@@ -132,7 +132,4 @@ final class WaitQueue {
                 .executeUpdate();
     }
 
-    private static String emptyToNull(Object text) {
-        return text == null || "".equals(text) ? null : text.toString();
-    }
 }
