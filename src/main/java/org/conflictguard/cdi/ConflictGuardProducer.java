@@ -63,7 +63,7 @@ public class ConflictGuardProducer {
             }
         };
         return Bootstrap.start(new Bootstrap.Inputs(Map.of(), stores.isResolvable() ? stores.get() : null,
-                "a ClaimStore bean", null, units.isResolvable() ? units.get() : null, resolvers.stream().toList(),
+                "a ClaimStore bean", null, ApplicationUnit.of(units), resolvers.stream().toList(),
                 List.of(fire), this::redissonBean, meterRegistryBean()));
     }
 

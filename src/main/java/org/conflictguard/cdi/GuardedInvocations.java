@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import org.conflictguard.ClaimRequest;
 import org.conflictguard.ClaimTarget;
@@ -40,6 +41,7 @@ public class GuardedInvocations {
     Instance<EntityManagerFactory> units;
 
     private volatile EntityModel model;
+    private volatile Optional<EntityManagerFactory> unit;
 
     Object invoke(InvocationContext invocation) throws Exception {
         Method method = invocation.getMethod();
@@ -131,11 +133,10 @@ public class GuardedInvocations {
 
     private Row row(Object value, Class<?> entity, Method method, String parameter) {
         if (value.getClass().isAnnotationPresent(Entity.class)) {
-            if (!units.isResolvable()) {
-                throw new IllegalStateException(parameter + " holds entities, and reading their ids needs the"
-                        + " application's EntityManagerFactory as a CDI bean");
-            }
-            return Row.of(entityName(value.getClass()), units.get().getPersistenceUnitUtil().getIdentifier(value));
+            EntityManagerFactory application = unit().orElseThrow(() -> new IllegalStateException(parameter
+                    + " holds entities, and reading their ids needs the application's EntityManagerFactory as a CDI"
+                    + " bean"));
+            return Row.of(entityName(value.getClass()), application.getPersistenceUnitUtil().getIdentifier(value));
         }
         if (entity != void.class && !entity.isAnnotationPresent(Entity.class)) {
             throw new IllegalArgumentException(where(method) + ": " + entity.getName() + " named by @Guarded(entity ="
@@ -158,11 +159,21 @@ public class GuardedInvocations {
     /** The application unit's entities, to convert ids to their id type; null without an EntityManagerFactory bean. */
     private EntityModel model() {
         EntityModel known = model;
-        if (known == null && units.isResolvable()) {
-            known = EntityModel.read(units.get(), List.of());
+        if (known == null && unit().isPresent()) {
+            known = EntityModel.read(unit().get(), List.of());
             model = known;
         }
         return known;
+    }
+
+    /** The application's unit among the EntityManagerFactory beans, found once. */
+    private Optional<EntityManagerFactory> unit() {
+        Optional<EntityManagerFactory> found = unit;
+        if (found == null) {
+            found = Optional.ofNullable(ApplicationUnit.of(units));
+            unit = found;
+        }
+        return found;
     }
 
     private static String entityName(Class<?> type) {
