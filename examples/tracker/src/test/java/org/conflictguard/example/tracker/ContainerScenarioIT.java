@@ -19,6 +19,11 @@ import org.junit.jupiter.params.provider.MethodSource;
  * The tracker in real servers, on each store: the bulk operation claims the project's tree,
  * a concurrent edit inside it is refused with 409 naming the holder, the claims are listed, and
  * after the operation everything is free and the edit goes through.
+ *
+ * <p>Process-level, not Arquillian (the library's own in-container suite is {@code containers/}):
+ * this checks the example as a user builds and runs it, the WAR of {@code mvn package} with its
+ * settings from the environment ({@code CONFLICTGUARD_*}), which Arquillian's managed adapters do
+ * not pass to the server per test, and with the page and its meters as they are served.
  */
 class ContainerScenarioIT {
 

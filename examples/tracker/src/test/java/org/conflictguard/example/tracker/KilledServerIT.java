@@ -16,6 +16,10 @@ import org.junit.jupiter.api.Test;
 /**
  * WildFly on Redis, killed (SIGKILL) in the middle of the bulk operation: its claims stay until
  * their lease ends, by the store's clock, then the rows are free, and a new server edits them.
+ *
+ * <p>Process-level, not Arquillian: a managed adapter can stop its server but not kill it
+ * mid-operation (SIGKILL, no shutdown hooks) and then start a second one against the same Redis
+ * while the first one's claims are still leased.
  */
 class KilledServerIT {
 
