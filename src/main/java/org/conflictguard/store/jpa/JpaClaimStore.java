@@ -47,13 +47,18 @@ public final class JpaClaimStore implements ClaimStore {
     private final DialectSql dialect;
     private final String description;
     private final ReleaseWakeups wakeups;
+    /** On PostgreSQL, what sends notifications after commits; started with the first one. */
+    private java.util.function.Consumer<List<String>> notifier;
+    private boolean closed;
 
     private JpaClaimStore(EntityManagerFactory emf, String namespace, DialectSql dialect) {
         this.emf = emf;
         this.dialect = dialect;
-        this.table = new LockTable(namespace, dialect);
+        CommitNotices notices = dialect.dialect() == Dialect.POSTGRESQL ? new CommitNotices(this::send)
+                : CommitNotices.none();
+        this.table = new LockTable(namespace, dialect, notices);
         this.description = "database (" + dialect.dialect().settingValue() + "), namespace '" + namespace + "'";
-        this.transactions = new Transactions(emf, description);
+        this.transactions = new Transactions(emf, description, notices);
         this.wakeups = new ReleaseWakeups(emf, namespace, dialect.dialect() == Dialect.POSTGRESQL);
     }
 
@@ -319,6 +324,39 @@ public final class JpaClaimStore implements ClaimStore {
     @Override
     public void close() {
         wakeups.close();
+        java.util.function.Consumer<List<String>> started;
+        synchronized (this) {
+            closed = true;
+            started = notifier;
+        }
+        if (started instanceof AutoCloseable sending) {
+            try {
+                sending.close();
+            } catch (Exception e) {
+                System.getLogger(JpaClaimStore.class.getName()).log(System.Logger.Level.DEBUG, "closing the notifier", e);
+            }
+        }
+    }
+
+    /** Sends a committed call's notifications (PostgreSQL), through the notifier started on first use. */
+    private void send(List<String> payloads) {
+        java.util.function.Consumer<List<String>> sending;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            if (notifier == null) {
+                notifier = PostgresNotifier.start(emf, this::sendDirectly);
+            }
+            sending = notifier;
+        }
+        sending.accept(payloads);
+    }
+
+    /** Sends notifications in a short transaction on the caller's thread (no connection of the notifier's own). */
+    private void sendDirectly(List<String> payloads) {
+        transactions.read("notify", em -> table.query(em, PostgresNotifier.sendStatement(),
+                (Object) payloads.toArray(String[]::new)).getSingleResult());
     }
 
     @Override

@@ -51,9 +51,17 @@ final class LockTable {
     private final String headSql;
     private final WaitQueue queue;
 
-    LockTable(String namespace, DialectSql dialect) {
+    private final CommitNotices notices;
+
+    /** Sends the payload to watching nodes once the running transaction has committed. */
+    void notifyOnCommit(String payload) {
+        notices.add(payload);
+    }
+
+    LockTable(String namespace, DialectSql dialect, CommitNotices notices) {
         this.namespace = namespace;
         this.dialect = dialect;
+        this.notices = notices;
         this.headSql = "SELECT " + dialect.nextToken() + ", " + dialect.now()
                 + ", (SELECT COUNT(*) FROM cg_object_lock WHERE namespace = ? AND operation_id = ? AND lease_until > "
                 + dialect.now() + "), CASE WHEN EXISTS (SELECT 1 FROM cg_wait WHERE namespace = ?) THEN 1 ELSE 0 END";

@@ -48,7 +48,7 @@ final class PostgresFeed implements AutoCloseable {
         {"hibernate.connection.url", "hibernate.connection.username", "hibernate.connection.password"}};
 
     /** Opens a connection to listen on, and gives it back. */
-    private interface Source {
+    interface Source {
         Connection open() throws SQLException;
 
         default void release(Connection connection) throws SQLException {
@@ -122,7 +122,7 @@ final class PostgresFeed implements AutoCloseable {
      * its pool (Hibernate's {@code ConnectionProvider}) or opens with its login (EclipseLink); else
      * the unit's JDBC URL and login, where the provider shows them unmasked.
      */
-    private static Optional<Source> sourceOf(EntityManagerFactory emf) {
+    static Optional<Source> sourceOf(EntityManagerFactory emf) {
         Map<String, Object> properties = emf.getProperties();
         for (String key : DATA_SOURCE_KEYS) {
             Object value = properties.get(key);

@@ -8,7 +8,8 @@ import org.conflictguard.StoreException;
 
 /**
  * Runs store calls in short transactions of their own on a RESOURCE_LOCAL unit, never the
- * caller's. A call ends by committing or rolling back with a value; a deadlock, serialization
+ * caller's. A call ends by committing or rolling back with a value (the notifications it asked
+ * for are sent after a commit, dropped after a rollback); a deadlock, serialization
  * failure or lock timeout is retried with backoff; anything else becomes a
  * {@link StoreException}, after the rollback. Thread-safe.
  */
@@ -41,11 +42,16 @@ final class Transactions {
 
     private final EntityManagerFactory emf;
     private final String store;
+    private final CommitNotices notices;
 
-    /** @param store how failures name the store, e.g. "database (postgresql), namespace 'app'" */
-    Transactions(EntityManagerFactory emf, String store) {
+    /**
+     * @param store how failures name the store, e.g. "database (postgresql), namespace 'app'"
+     * @param notices the notifications calls ask to send after their commit
+     */
+    Transactions(EntityManagerFactory emf, String store, CommitNotices notices) {
         this.emf = emf;
         this.store = store;
+        this.notices = notices;
     }
 
     /** Runs work that always commits. */
@@ -63,15 +69,19 @@ final class Transactions {
             EntityManager em = emf.createEntityManager();
             EntityTransaction tx = em.getTransaction();
             try {
+                notices.begin();
                 tx.begin();
                 Step<T> step = work.run(em);
                 if (step.commit()) {
                     tx.commit();
+                    notices.committed();
                 } else {
                     tx.rollback();
+                    notices.rolledBack();
                 }
                 return step.value();
             } catch (RuntimeException e) {
+                notices.rolledBack();
                 rollback(tx);
                 if (SqlErrors.isRetryable(e) && attempt < ATTEMPTS) {
                     LOG.log(System.Logger.Level.DEBUG, "retrying {0} after {1}", what, e);
