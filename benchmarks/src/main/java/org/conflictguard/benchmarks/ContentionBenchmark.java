@@ -173,8 +173,9 @@ public class ContentionBenchmark {
         public boolean claim(String op, int[] ids) {
             java.sql.Connection c = connections.get();
             try (java.sql.PreparedStatement insert = c.prepareStatement("INSERT INTO cg_object_lock (namespace,"
-                    + " model_name, object_id, operation_id, label, user_name, token, created_at, lease_until)"
-                    + " SELECT 'sketch', 'Task', x, ?, '', '', 1, 0, 0 FROM unnest(?) AS u(x) ON CONFLICT DO NOTHING")) {
+                    + " model_name, object_id, operation_id, label, user_name, token, created_at, lease_until, scope,"
+                    + " claim_mode) SELECT 'sketch', 'Task', x, ?, '', '', 1, 0, 0, 'R', 'X' FROM unnest(?) AS u(x)"
+                    + " ON CONFLICT DO NOTHING")) {
                 insert.setString(1, op);
                 insert.setArray(2, c.createArrayOf("varchar", ids(ids)));
                 if (insert.executeUpdate() == ids.length) {
@@ -241,6 +242,7 @@ public class ContentionBenchmark {
                 client.getKeys().deleteByPattern("{bench-contention}*");
                 client.shutdown();
             } else {
+                claims.close(); // before the unit: its notifier holds a connection of the unit's pool
                 emf.close();
                 database.drop();
             }

@@ -83,6 +83,7 @@ public class DatabaseClaimBenchmark {
     @TearDown(Level.Trial)
     public void tearDown() throws SQLException {
         connection.close();
+        store.close(); // before the unit: its notifier holds a connection of the unit's pool
         emf.close();
         database.drop();
     }
@@ -113,8 +114,8 @@ public class DatabaseClaimBenchmark {
         int claimed;
         if (db.equals("mariadb")) {
             try (PreparedStatement insert = connection.prepareStatement("INSERT INTO cg_object_lock (namespace,"
-                    + " model_name, object_id, operation_id, label, user_name, token, created_at, lease_until)"
-                    + " VALUES ('floor', 'Task', ?, ?, 'bench', '', 1, 0, 0)")) {
+                    + " model_name, object_id, operation_id, label, user_name, token, created_at, lease_until, scope,"
+                    + " claim_mode) VALUES ('floor', 'Task', ?, ?, 'bench', '', 1, 0, 0, 'R', 'X')")) {
                 for (String id : ids) {
                     insert.setString(1, id);
                     insert.setString(2, op);
@@ -124,8 +125,8 @@ public class DatabaseClaimBenchmark {
             }
         } else {
             try (PreparedStatement insert = connection.prepareStatement("INSERT INTO cg_object_lock (namespace,"
-                    + " model_name, object_id, operation_id, label, user_name, token, created_at, lease_until)"
-                    + " SELECT 'floor', 'Task', x, ?, 'bench', '', 1, 0, 0 FROM unnest(?) AS u(x)")) {
+                    + " model_name, object_id, operation_id, label, user_name, token, created_at, lease_until, scope,"
+                    + " claim_mode) SELECT 'floor', 'Task', x, ?, 'bench', '', 1, 0, 0, 'R', 'X' FROM unnest(?) AS u(x)")) {
                 insert.setString(1, op);
                 insert.setArray(2, connection.createArrayOf("varchar", ids));
                 claimed = insert.executeUpdate();
@@ -147,8 +148,8 @@ public class DatabaseClaimBenchmark {
     public int transactionPerRow() throws SQLException {
         int n = 0;
         try (PreparedStatement insert = connection.prepareStatement("INSERT INTO cg_object_lock (namespace,"
-                + " model_name, object_id, operation_id, label, user_name, token, created_at, lease_until)"
-                + " VALUES ('per-row', 'Task', ?, 'op', 'bench', '', 1, 0, 0)");
+                + " model_name, object_id, operation_id, label, user_name, token, created_at, lease_until, scope,"
+                + " claim_mode) VALUES ('per-row', 'Task', ?, 'op', 'bench', '', 1, 0, 0, 'R', 'X')");
                 PreparedStatement delete = connection.prepareStatement("DELETE FROM cg_object_lock WHERE namespace"
                         + " = 'per-row' AND model_name = 'Task' AND object_id = ?")) {
             for (String id : ids) {

@@ -44,7 +44,8 @@ final class Databases {
                 case "postgresql" -> {
                     String base = System.getProperty("postgresql", "jdbc:postgresql://127.0.0.1:5432/test");
                     run(base, "postgres", "", "CREATE SCHEMA " + schema);
-                    yield new Databases(kind, base + "?currentSchema=" + schema, "postgres", "", schema);
+                    yield new Databases(kind, base + (base.contains("?") ? "&" : "?") + "currentSchema=" + schema,
+                            "postgres", "", schema);
                 }
                 case "mariadb" -> {
                     String base = System.getProperty("mariadb", "jdbc:mariadb://127.0.0.1:3306/test");
