@@ -48,8 +48,7 @@ public final class RedisCluster implements AutoCloseable {
         RedisCluster cluster = new RedisCluster();
         try {
             for (int i = 0; i < 3 * (1 + replicas); i++) {
-                cluster.nodes.add(RedisProcess.start("--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
-                        "--cluster-node-timeout", Long.toString(nodeTimeoutMillis)));
+                cluster.nodes.add(RedisProcess.startClusterNode(nodeTimeoutMillis));
             }
             List<String> command = new ArrayList<>(List.of(cli.toString(), "--cluster", "create"));
             cluster.nodes.forEach(node -> command.add("127.0.0.1:" + node.port()));

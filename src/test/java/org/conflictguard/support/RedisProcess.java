@@ -63,12 +63,48 @@ public final class RedisProcess implements AutoCloseable {
 
     /** Starts a Redis that keeps nothing on disk, on a free port, with extra arguments. */
     public static RedisProcess start(String... extraArgs) {
-        try {
-            RedisProcess redis = new RedisProcess(freePort(), List.of(extraArgs));
-            redis.startProcess();
-            return redis;
-        } catch (IOException e) {
-            throw new IllegalStateException("Could not start redis-server", e);
+        return startRetrying(() -> List.of(extraArgs));
+    }
+
+    /**
+     * Starts a node of a cluster: besides its port, its cluster bus gets a port of its own
+     * ({@code --cluster-port}; by default Redis takes port + 10000, which the system may have lent
+     * to a client connection meanwhile).
+     */
+    public static RedisProcess startClusterNode(long nodeTimeoutMillis) {
+        return startRetrying(() -> {
+            List<String> args = new ArrayList<>(List.of("--cluster-enabled", "yes", "--cluster-config-file",
+                    "nodes.conf", "--cluster-node-timeout", Long.toString(nodeTimeoutMillis)));
+            if (majorVersion() >= 7) { // cluster-port is Redis 7's
+                try {
+                    args.addAll(List.of("--cluster-port", Integer.toString(freePort())));
+                } catch (IOException e) {
+                    throw new IllegalStateException("Could not find a free port", e);
+                }
+            }
+            return args;
+        });
+    }
+
+    /**
+     * Starts redis-server on a free port, again on another one when the port was taken between
+     * finding it free and the server binding it (the system lends free ports to anyone).
+     */
+    private static RedisProcess startRetrying(java.util.function.Supplier<List<String>> args) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                RedisProcess redis = new RedisProcess(freePort(), args.get());
+                redis.startProcess();
+                return redis;
+            } catch (IOException e) {
+                throw new IllegalStateException("Could not start redis-server", e);
+            } catch (IllegalStateException e) {
+                if (attempt >= 5 || !portTaken(e)) {
+                    throw e;
+                }
+                System.err.println("[conflictguard-tests] a port was taken before redis-server bound it; trying"
+                        + " another (attempt " + (attempt + 1) + ")");
+            }
         }
     }
 
@@ -159,6 +195,36 @@ public final class RedisProcess implements AutoCloseable {
     @Override
     public void close() {
         kill();
+    }
+
+    private static boolean portTaken(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t.getMessage() != null && t.getMessage().contains("Address already in use")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static int majorVersion;
+
+    /** The major version of the redis-server binary ({@code redis-server --version}). */
+    static synchronized int majorVersion() {
+        if (majorVersion == 0) {
+            try {
+                Process version = new ProcessBuilder(binary().toString(), "--version").redirectErrorStream(true).start();
+                String out = new String(version.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                version.waitFor(10, TimeUnit.SECONDS);
+                java.util.regex.Matcher v = java.util.regex.Pattern.compile("v=(\\d+)\\.").matcher(out);
+                majorVersion = v.find() ? Integer.parseInt(v.group(1)) : 6;
+            } catch (IOException e) {
+                majorVersion = 6;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                majorVersion = 6;
+            }
+        }
+        return majorVersion;
     }
 
     private void startProcess() throws IOException {
