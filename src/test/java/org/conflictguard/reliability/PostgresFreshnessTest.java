@@ -5,7 +5,7 @@ import org.conflictguard.spi.ClaimStore;
 import org.conflictguard.store.jpa.JpaClaimStore;
 import org.conflictguard.support.TestDatabase;
 
-/** Grants pushed by PostgreSQL ({@code NOTIFY} in the claim's own statement): they arrive within milliseconds. */
+/** Grants pushed by PostgreSQL ({@code NOTIFY} sent once the claim has committed): they arrive within milliseconds. */
 class PostgresFreshnessTest extends FreshnessTest {
 
     private TestDatabase claims;
