@@ -16,8 +16,8 @@ import javax.sql.DataSource;
 import org.conflictguard.spi.ClaimWatcher;
 
 /**
- * Delivers a namespace's grants and ends on PostgreSQL to a {@link ClaimWatcher}: the claim and
- * release statements {@code pg_notify} the channel {@value #CHANNEL} with
+ * Delivers a namespace's grants and ends on PostgreSQL to a {@link ClaimWatcher}: once a claim or
+ * release has committed, {@link PostgresNotifier} notifies the channel {@value #CHANNEL} with
  * {@code "<namespace> G <token>"} or {@code "<namespace> E <token>"}, and a thread of this feed
  * {@code LISTEN}s on a connection of its own, outside any transaction, for as long as the feed
  * lives (one connection of the unit's pool, where it has one). The connection comes from the

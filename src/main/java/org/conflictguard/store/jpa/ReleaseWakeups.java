@@ -5,8 +5,8 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * Wakes claims that wait for rows. On PostgreSQL the release statement notifies
- * ({@code pg_notify}); a listener started when a claim first waits counts those ends, on one
+ * Wakes claims that wait for rows. On PostgreSQL a committed release is notified
+ * ({@code pg_notify}, by {@link PostgresNotifier}); a listener started when a claim first waits counts those ends, on one
  * connection and thread of its own for the store, whatever the number of waiters. Elsewhere
  * (MariaDB, H2, or while the listener reconnects) nothing is pushed and a waiter tries again
  * every 250 ms at most. Thread-safe.
