@@ -263,7 +263,7 @@ final class PostgresFeed implements AutoCloseable {
         }
     }
 
-    private static void nameItself(Connection listening, String name) {
+    static void nameItself(Connection listening, String name) {
         try {
             listening.setClientInfo("ApplicationName", name);
         } catch (java.sql.SQLClientInfoException e) {

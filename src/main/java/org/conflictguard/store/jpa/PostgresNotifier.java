@@ -80,11 +80,7 @@ final class PostgresNotifier implements Consumer<List<String>>, AutoCloseable {
                 connection = source.open();
                 connection.setAutoCommit(true);
                 connection.setNetworkTimeout(Runnable::run, NETWORK_TIMEOUT_MILLIS);
-                try {
-                    connection.setClientInfo("ApplicationName", APPLICATION_NAME);
-                } catch (java.sql.SQLClientInfoException e) {
-                    LOG.log(System.Logger.Level.DEBUG, "the connection does not take an application name", e);
-                }
+                PostgresFeed.nameItself(connection, APPLICATION_NAME);
                 backOff = 100;
                 try (PreparedStatement send = connection.prepareStatement(SEND)) {
                     while (true) {
