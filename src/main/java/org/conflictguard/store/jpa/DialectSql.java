@@ -116,7 +116,38 @@ abstract class DialectSql {
         if (head.busy()) {
             return new ClaimAttempt.Busy();
         }
+        if (!spec.isHierarchical() && !head.waiting()) {
+            int inserted;
+            try {
+                inserted = insertFreeRows(em, table, spec, head.token(), head.now());
+            } catch (RuntimeException e) {
+                if (SqlErrors.isUniqueViolation(e)) {
+                    return new ClaimAttempt.RaceLost(e);
+                }
+                throw e;
+            }
+            if (inserted == spec.rows().size()) {
+                return confirmed(em, table, spec, head.token(), head.now());
+            }
+            if (inserted > 0) {
+                return new ClaimAttempt.RaceLost(null);
+            }
+            // A row is in the table (held, or lapsed and not swept yet), or no such statement: the
+            // general claim decides, in the same transaction.
+        }
         return claimChecked(em, table, spec, head.token(), head.now(), ticket, head.waiting());
+    }
+
+    /**
+     * Inserts the marks of a claim of rows each alone (outside any hierarchy, no place of the
+     * namespace in the queue), sorted, in one statement that first checks that none of its rows is
+     * in the table. Returns the marks inserted: all of them; 0 when a row is in the table; fewer
+     * when a concurrent claim took some after the check (a lost race, as is a unique-key
+     * violation). Returns -1 where this dialect has no such statement for this claim, which then
+     * takes the general claim. None by default.
+     */
+    int insertFreeRows(EntityManager em, LockTable table, ClaimSpec spec, long token, long now) {
+        return -1;
     }
 
     /**
