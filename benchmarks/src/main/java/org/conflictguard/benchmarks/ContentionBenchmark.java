@@ -51,8 +51,8 @@ public class ContentionBenchmark {
     static final int UNIVERSE = 10_000;
     static final int SET = 10;
 
-    /** The full store on Redis or PostgreSQL, or the simplest sketch with ownership on each (a user's alternative). */
-    @Param({"redis", "redis-sketch", "postgresql", "postgresql-sketch"})
+    /** The full store on Redis, PostgreSQL or MariaDB, or the simplest sketch with ownership on each (a user's alternative). */
+    @Param({"redis", "redis-sketch", "postgresql", "postgresql-sketch", "mariadb", "mariadb-sketch"})
     public String store;
 
     private RedissonClient client;
@@ -84,11 +84,12 @@ public class ContentionBenchmark {
                 sketch = new RedisSketch(client);
             }
         } else {
-            database = Databases.fresh("postgresql").withStoreTables();
+            String db = store.replace("-sketch", "");
+            database = Databases.fresh(db).withStoreTables();
             emf = database.unit("bench-store", Map.of("hibernate.connection.pool_size", "16"));
             claims = JpaClaimStore.create(emf, "bench-contention");
             if (store.endsWith("-sketch")) {
-                sketch = new PostgresSketch(database);
+                sketch = new SqlSketch(database, db.equals("mariadb"));
             }
         }
     }
@@ -145,18 +146,28 @@ public class ContentionBenchmark {
         }
     }
 
-    /** One statement claims (insert, skipping taken ids; all or none by rollback), one releases. */
-    static final class PostgresSketch implements Sketch {
+    /**
+     * One statement claims (insert, skipping taken ids; all or none by rollback), one releases.
+     * PostgreSQL: {@code INSERT ... SELECT ... FROM unnest(?) ON CONFLICT DO NOTHING}; MariaDB:
+     * {@code INSERT IGNORE ... VALUES} of the sorted ids, and a deadlock counts as a conflict.
+     */
+    static final class SqlSketch implements Sketch {
         private final ThreadLocal<java.sql.Connection> connections;
         private final List<java.sql.Connection> all = new java.util.concurrent.CopyOnWriteArrayList<>();
         private final Databases database;
+        private final boolean mariadb;
 
-        PostgresSketch(Databases database) {
+        SqlSketch(Databases database, boolean mariadb) {
             this.database = database;
+            this.mariadb = mariadb;
             connections = ThreadLocal.withInitial(() -> {
                 try {
                     java.sql.Connection c = database.connect();
                     c.setAutoCommit(false);
+                    if (mariadb) {
+                        // No gap locks: at MariaDB's REPEATABLE READ nearly every release deadlocks with inserts.
+                        c.setTransactionIsolation(java.sql.Connection.TRANSACTION_READ_COMMITTED);
+                    }
                     all.add(c);
                     return c;
                 } catch (java.sql.SQLException e) {
@@ -171,6 +182,42 @@ public class ContentionBenchmark {
 
         @Override
         public boolean claim(String op, int[] ids) {
+            return mariadb ? claimMariaDb(op, ids) : claimPostgres(op, ids);
+        }
+
+        private boolean claimMariaDb(String op, int[] ids) {
+            java.sql.Connection c = connections.get();
+            String[] sorted = ids(ids);
+            StringBuilder sql = new StringBuilder("INSERT IGNORE INTO cg_object_lock (namespace, model_name, object_id,"
+                    + " operation_id, label, user_name, token, created_at, lease_until, scope, claim_mode) VALUES ");
+            for (int i = 0; i < sorted.length; i++) {
+                sql.append(i == 0 ? "" : ", ").append("('sketch', 'Task', ?, ?, '', '', 1, 0, 0, 'R', 'X')");
+            }
+            try (java.sql.PreparedStatement insert = c.prepareStatement(sql.toString())) {
+                for (int i = 0; i < sorted.length; i++) {
+                    insert.setString(2 * i + 1, sorted[i]);
+                    insert.setString(2 * i + 2, op);
+                }
+                if (insert.executeUpdate() == sorted.length) {
+                    c.commit();
+                    return true;
+                }
+                c.rollback();
+                return false;
+            } catch (java.sql.SQLException e) {
+                try {
+                    c.rollback();
+                } catch (java.sql.SQLException ignored) {
+                    // the connection reports the first failure
+                }
+                if ("40001".equals(e.getSQLState())) {
+                    return false;
+                }
+                throw new IllegalStateException(e);
+            }
+        }
+
+        private boolean claimPostgres(String op, int[] ids) {
             java.sql.Connection c = connections.get();
             try (java.sql.PreparedStatement insert = c.prepareStatement("INSERT INTO cg_object_lock (namespace,"
                     + " model_name, object_id, operation_id, label, user_name, token, created_at, lease_until, scope,"
@@ -192,13 +239,23 @@ public class ContentionBenchmark {
         @Override
         public void release(String op, int[] ids) {
             java.sql.Connection c = connections.get();
-            try (java.sql.PreparedStatement delete = c.prepareStatement(
-                    "DELETE FROM cg_object_lock WHERE namespace = 'sketch' AND operation_id = ?")) {
-                delete.setString(1, op);
-                delete.executeUpdate();
-                c.commit();
-            } catch (java.sql.SQLException e) {
-                throw new IllegalStateException(e);
+            for (int attempt = 1; ; attempt++) {
+                try (java.sql.PreparedStatement delete = c.prepareStatement(
+                        "DELETE FROM cg_object_lock WHERE namespace = 'sketch' AND operation_id = ?")) {
+                    delete.setString(1, op);
+                    delete.executeUpdate();
+                    c.commit();
+                    return;
+                } catch (java.sql.SQLException e) {
+                    try {
+                        c.rollback();
+                    } catch (java.sql.SQLException ignored) {
+                        // the connection reports the first failure
+                    }
+                    if (!"40001".equals(e.getSQLState()) || attempt == 10) { // a deadlock: try again
+                        throw new IllegalStateException("release, attempt " + attempt + ", SQL state " + e.getSQLState(), e);
+                    }
+                }
             }
         }
 
