@@ -88,7 +88,7 @@ class ClusterFailoverTest {
                         .build()) {
             List<String> acknowledged = new ArrayList<>();
             for (int i = 0; i < BEFORE_LAG; i++) {
-                acknowledged.add(FailoverTally.claim(guard, i));
+                acknowledged.add(FailoverTally.claimWhileInSync(guard, i));
             }
             assertThat(acknowledged).doesNotContainNull();
             List<Integer> shard = cluster.shardOf("{" + namespace + "}:fence");

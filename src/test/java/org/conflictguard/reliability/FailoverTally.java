@@ -1,8 +1,11 @@
 package org.conflictguard.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import org.conflictguard.ClaimRequest;
 import org.conflictguard.ClaimResult;
 import org.conflictguard.ConflictGuard;
@@ -25,6 +28,21 @@ record FailoverTally(int acknowledged, int refused, int lost, int doubleHolders)
         } catch (StoreException unconfirmed) {
             return null;
         }
+    }
+
+    /**
+     * The operation id of a claim of row {@code i} made while the replica keeps up. On a loaded
+     * machine the replica may once confirm later than the store's timeout (its first writes after
+     * the link came up, say); the store then withdrew the claim, so it is made again, for up to 20 s.
+     */
+    static String claimWhileInSync(ConflictGuard guard, int i) {
+        AtomicReference<String> op = new AtomicReference<>();
+        await("claim " + i + " confirmed while the replica keeps up").atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(100)).until(() -> {
+                    op.set(claim(guard, i));
+                    return op.get() != null;
+                });
+        return op.get();
     }
 
     /** Counts, through {@code other} (a plain store on the new primary), what became of {@code acknowledged}. */

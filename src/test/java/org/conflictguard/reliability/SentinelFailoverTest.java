@@ -108,7 +108,7 @@ class SentinelFailoverTest {
                         .build()) {
             List<String> acknowledged = new ArrayList<>();
             for (int i = 0; i < BEFORE_LAG; i++) {
-                acknowledged.add(FailoverTally.claim(guard, i));
+                acknowledged.add(FailoverTally.claimWhileInSync(guard, i));
             }
             assertThat(acknowledged).doesNotContainNull();
 
