@@ -61,6 +61,14 @@ abstract class DialectSql {
     }
 
     /**
+     * The time a claim finished writing its marks, in epoch milliseconds, read in its transaction
+     * after the writes: the database's clock by default.
+     */
+    long writtenAt(EntityManager em, LockTable table) {
+        return table.now(em);
+    }
+
+    /**
      * Whether the read of joined marks after an exclusive claim's insert must lock them to see what
      * is committed now (true), or a plain read does, the claim running at READ COMMITTED.
      */

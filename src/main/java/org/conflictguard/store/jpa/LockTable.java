@@ -238,7 +238,7 @@ final class LockTable {
     ClaimOutcome granted(EntityManager em, ClaimSpec spec, long token, long now) {
         long leaseUntil = now + spec.lease().toMillis();
         if (spec.rows().size() > INSERT_CHUNK) {
-            long written = now(em);
+            long written = Math.max(now, dialect.writtenAt(em, this));
             if (written - now > spec.lease().toMillis() / 10) {
                 leaseUntil = written + spec.lease().toMillis();
                 setLease(em, spec.operationId(), token, leaseUntil, null);

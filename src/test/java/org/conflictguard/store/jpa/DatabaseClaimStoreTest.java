@@ -1,9 +1,18 @@
 package org.conflictguard.store.jpa;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.conflictguard.Row;
 import org.conflictguard.contract.ClaimStoreContractTest;
+import org.conflictguard.spi.ClaimOutcome;
+import org.conflictguard.spi.ClaimSpec;
 import org.conflictguard.spi.ClaimStore;
 import org.conflictguard.support.TestDatabase;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /** The store contract on one database; the database lives as long as the test class. */
@@ -44,6 +53,22 @@ abstract class DatabaseClaimStoreTest extends ClaimStoreContractTest {
     @Override
     protected void dropNamespace(String namespace) {
         database().dropClaims(namespace);
+    }
+
+    /**
+     * Writing 100,000 marks takes far longer than a tenth of a one-second lease on any of the
+     * databases: the lease then runs from when the marks were written, not from when the claim
+     * began (on H2 too, whose clock stands still within a transaction).
+     */
+    @Test
+    void aClaimThatTakesLongToWriteGetsItsLeaseFromWhenItWasWritten() {
+        List<Row> rows = IntStream.range(0, 100_000).mapToObj(i -> Row.of("Task", String.format("%06d", i))).toList();
+        Duration lease = Duration.ofSeconds(1);
+        ClaimOutcome outcome = store.claim(new ClaimSpec("slow-to-write", null, null, rows, lease));
+        assertThat(outcome.isGranted()).isTrue();
+        assertThat(outcome.leaseUntil()).as("the lease end of a claim granted at %s", outcome.since())
+                .isAfter(outcome.since().plus(lease));
+        assertThat(store.release("slow-to-write", outcome.token())).isEqualTo(100_000);
     }
 
     @AfterAll
