@@ -56,7 +56,7 @@ abstract class DialectSql {
         return new Object[] {namespace};
     }
 
-    /** Runs first in a claim's transaction, before anything else: nothing by default. */
+    /** Runs first in a claim's transaction (on MariaDB, a release's too), before anything else: nothing by default. */
     void beginClaim(EntityManager em, LockTable table) {
     }
 

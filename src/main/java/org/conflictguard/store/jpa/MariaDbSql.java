@@ -8,15 +8,16 @@ import org.conflictguard.Row;
 import org.conflictguard.spi.ClaimSpec;
 
 /**
- * MariaDB 10.6+ (10.3+ for the general claim alone). A claim and a release run at READ COMMITTED:
- * their reads see what is committed when they run, and their locks take no gaps (at MariaDB's default,
- * REPEATABLE READ, the read of joined marks after an insert, locked, deadlocked with concurrent
- * inserts under eight threads). A claim of rows each alone, outside any hierarchy, with no place
- * in the queue of the namespace, checks and inserts all its rows in one statement after the head
- * query ({@link DialectSql#insertFreeRows}): the rows travel as one JSON array, read by {@code JSON_TABLE}, and are inserted only if
- * none of them is in the table ({@link #FREE_ROWS}). If one is (held, or lapsed and not swept
- * yet), the general claim decides in the same transaction; a short count is a lost race. Inserts
- * skip taken rows ({@code INSERT IGNORE}), and a short count shows the race there too.
+ * MariaDB 10.6+ (10.3+ for the general claim alone). A claim and a release run at READ
+ * COMMITTED: their reads see what is committed when they run, and their locks take no gaps (at
+ * MariaDB's default, REPEATABLE READ, the read of joined marks after an insert, locked,
+ * deadlocked with concurrent inserts under eight threads). A claim of rows each alone, outside
+ * any hierarchy, with no place in the queue of the namespace, checks and inserts all its rows in
+ * one statement after the head query ({@link DialectSql#insertFreeRows}): the rows travel as one
+ * JSON array, read by {@code JSON_TABLE}, and are inserted only if none of them is in the table
+ * ({@link #FREE_ROWS}). If one is (held, or lapsed and not swept yet), the general claim decides
+ * in the same transaction. Inserts skip taken rows ({@code INSERT IGNORE}): a short count is a
+ * lost race.
  */
 final class MariaDbSql extends DialectSql {
 
@@ -27,10 +28,7 @@ final class MariaDbSql extends DialectSql {
      */
     static final int ONE_STATEMENT_MAX_ROWS = 10_000;
 
-    /** The longest entity name and id the table's columns take (in characters). */
-    private static final int MAX_ENTITY = 100;
-    private static final int MAX_ID = 255;
-
+    /** The rows as a table; a {@link Row}'s entity and id always fit its columns, as they fit the table's. */
     private static final String ROWS = "JSON_TABLE(?, '$[*]' COLUMNS ("
             + "e VARCHAR(100) CHARACTER SET utf8mb4 COLLATE utf8mb4_nopad_bin PATH '$[0]' ERROR ON EMPTY,"
             + " i VARCHAR(255) CHARACTER SET utf8mb4 COLLATE utf8mb4_nopad_bin PATH '$[1]' ERROR ON EMPTY))";
@@ -68,7 +66,7 @@ final class MariaDbSql extends DialectSql {
 
     @Override
     int insertFreeRows(EntityManager em, LockTable table, ClaimSpec spec, long token, long now) {
-        if (spec.rows().size() > ONE_STATEMENT_MAX_ROWS || !fitsColumns(spec.rows()) || !hasJsonTable(em, table)) {
+        if (spec.rows().size() > ONE_STATEMENT_MAX_ROWS || !hasJsonTable(em, table)) {
             return -1;
         }
         String rows = json(spec.rows());
@@ -94,16 +92,6 @@ final class MariaDbSql extends DialectSql {
         }
         int major = Integer.parseInt(m.group(1));
         return major > 10 || major == 10 && Integer.parseInt(m.group(2)) >= 6;
-    }
-
-    /** Whether every row fits the table's columns (longer ones fail in the general claim's insert, as they should). */
-    private static boolean fitsColumns(List<Row> rows) {
-        for (Row row : rows) {
-            if (row.entity().length() > MAX_ENTITY || row.id().length() > MAX_ID) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** The rows as a JSON array of [entity, id] pairs. */
