@@ -47,6 +47,8 @@ public final class JpaClaimStore implements ClaimStore {
     private final DialectSql dialect;
     private final String description;
     private final ReleaseWakeups wakeups;
+    /** On PostgreSQL, what analyzes the table after large claims; elsewhere null. */
+    private final PostgresStatistics statistics;
     /** On PostgreSQL, what sends notifications after commits; started with the first one. */
     private java.util.function.Consumer<List<String>> notifier;
     private boolean closed;
@@ -60,6 +62,8 @@ public final class JpaClaimStore implements ClaimStore {
         this.description = "database (" + dialect.dialect().settingValue() + "), namespace '" + namespace + "'";
         this.transactions = new Transactions(emf, description, notices);
         this.wakeups = new ReleaseWakeups(emf, namespace, dialect.dialect() == Dialect.POSTGRESQL);
+        this.statistics = dialect.dialect() == Dialect.POSTGRESQL ? new PostgresStatistics(() -> transactions.read(
+                "analyze", em -> table.query(em, "ANALYZE cg_object_lock").executeUpdate())) : null;
     }
 
     /**
@@ -121,6 +125,9 @@ public final class JpaClaimStore implements ClaimStore {
                 return tried.commits() ? Transactions.Step.commit(tried) : Transactions.Step.rollback(tried);
             });
             if (result instanceof ClaimAttempt.Decided decided) {
+                if (statistics != null && decided.outcome().isGranted()) {
+                    statistics.granted(spec.marks().size());
+                }
                 return place == null || decided.outcome().isGranted() ? decided.outcome()
                         : queued(spec, place, decided.outcome().conflicts());
             }
@@ -324,6 +331,9 @@ public final class JpaClaimStore implements ClaimStore {
     @Override
     public void close() {
         wakeups.close();
+        if (statistics != null) {
+            statistics.close();
+        }
         java.util.function.Consumer<List<String>> started;
         synchronized (this) {
             closed = true;
