@@ -50,6 +50,13 @@ public class DatabaseClaimBenchmark {
     @Param({"1", "10", "100", "1000", "10000"})
     public int rows;
 
+    /**
+     * Rows of the same namespace held by another claim for the whole trial (ids apart from the
+     * claimed ones): what a claim costs when the table is not empty.
+     */
+    @Param({"0"})
+    public int held;
+
     private Databases database;
     private EntityManagerFactory emf;
     private JpaClaimStore store;
@@ -64,6 +71,12 @@ public class DatabaseClaimBenchmark {
         database = Databases.fresh(db).withStoreTables();
         emf = database.unit("bench-store", Map.of());
         store = JpaClaimStore.create(emf, "bench");
+        if (held > 0) {
+            List<Row> others = IntStream.range(0, held).mapToObj(i -> Row.of("Task", 1_000_000 + i)).sorted().toList();
+            if (!store.claim(new ClaimSpec("held", "bench", null, others, Duration.ofHours(1))).isGranted()) {
+                throw new IllegalStateException("the " + held + " held rows were not granted");
+            }
+        }
         claimRows = List.copyOf(new java.util.TreeSet<>(IntStream.range(0, rows).mapToObj(i -> Row.of("Task", i)).toList()));
         sharedMarks = claimRows.stream().map(r -> new org.conflictguard.Mark(r, org.conflictguard.Scope.ROW)).toList();
         ids = IntStream.range(0, rows).mapToObj(Integer::toString).toArray(String[]::new);
