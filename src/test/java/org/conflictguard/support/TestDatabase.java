@@ -191,7 +191,6 @@ public final class TestDatabase implements AutoCloseable {
         }
     }
 
-    /** Runs a statement on this database. */
     /** Deletes every claim, intention, place in the queue and namespace row the store kept for this namespace. */
     public void dropClaims(String namespace) {
         for (String table : List.of("cg_object_lock", "cg_intent", "cg_wait", "cg_namespace")) {
@@ -199,6 +198,7 @@ public final class TestDatabase implements AutoCloseable {
         }
     }
 
+    /** Runs a statement on this database. */
     public void execute(String sql) {
         try (Connection c = connect(url); Statement statement = c.createStatement()) {
             statement.execute(sql);
