@@ -52,6 +52,11 @@ final class PostgresStatistics implements AutoCloseable {
         thread.start();
     }
 
+    /** Whether an analysis is running. */
+    boolean running() {
+        return running.get();
+    }
+
     /** Starts no analysis from now on (one running finishes). */
     @Override
     public void close() {
