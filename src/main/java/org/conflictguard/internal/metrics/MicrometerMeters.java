@@ -107,7 +107,10 @@ final class MicrometerMeters implements Meters {
 
     @Override
     public void claimsHeld(IntSupplier held) {
-        gauges.add(Gauge.builder("conflictguard.claims.held", held, IntSupplier::getAsInt)
+        // Micrometer holds a gauge's object weakly; the supplier is the guard's only handle on its
+        // lease count, so without a strong reference the gauge reads NaN after the next collection.
+        // close() removes the gauge, which lets the supplier go with the guard.
+        gauges.add(Gauge.builder("conflictguard.claims.held", held, IntSupplier::getAsInt).strongReference(true)
                 .description("Claims this node holds now").tags(common).register(registry));
     }
 

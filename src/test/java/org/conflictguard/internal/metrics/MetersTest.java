@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import jakarta.persistence.EntityManager;
+import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -179,6 +180,22 @@ class MetersTest {
         assertThat(labels).hasSize(MicrometerMeters.MAX_LABELS + 1).contains(MicrometerMeters.OTHER_LABELS);
         assertThat(count("conflictguard.claims", "label", MicrometerMeters.OTHER_LABELS, "result", "granted", "mode",
                 "exclusive")).isEqualTo(20);
+    }
+
+    @Test
+    void theHeldGaugeStillReadsAfterGarbageCollection() {
+        try (Claim claim = guard.claim(ClaimRequest.builder().row("Task", 1).build()).orElseThrow()) {
+            // Collect until an object only weakly held is gone: a gauge whose object Micrometer held
+            // weakly would read NaN from here on.
+            WeakReference<Object> marker = new WeakReference<>(new Object());
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                System.gc();
+                return marker.get() == null;
+            });
+            assertThat(registry.get("conflictguard.claims.held").gauge().value()).isEqualTo(1);
+            assertThat(claim.isHeld()).isTrue();
+        }
+        assertThat(registry.get("conflictguard.claims.held").gauge().value()).isZero();
     }
 
     @Test
