@@ -56,6 +56,17 @@ abstract class DialectSql {
         return new Object[] {namespace};
     }
 
+    /**
+     * The statement that makes a transaction of the store run at READ COMMITTED, which its claims
+     * of several statements rely on (each statement sees what is committed when it starts), if the
+     * unit's transactions, like the one {@code em} is in, run at another level; null if they need
+     * none. By default none: the dialect sees to it in {@link #beginClaim}, or the database has no
+     * other level the store meets.
+     */
+    String readCommitted(EntityManager em, LockTable table) {
+        return null;
+    }
+
     /** Runs first in a claim's transaction (on MariaDB, a release's too), before anything else: nothing by default. */
     void beginClaim(EntityManager em, LockTable table) {
     }

@@ -94,6 +94,7 @@ public final class JpaClaimStore implements ClaimStore {
         Dialect chosen = dialect == Dialect.AUTO ? DialectDetection.detect(emf) : dialect;
         JpaClaimStore store = new JpaClaimStore(emf, namespace, DialectSql.of(chosen));
         store.checkSchema();
+        store.checkIsolation();
         return store;
     }
 
@@ -395,6 +396,21 @@ public final class JpaClaimStore implements ClaimStore {
                     + rootMessage(e) + "); apply META-INF-templates/ddl/" + ddl + " to the database (a database set"
                     + " up for an earlier version: META-INF-templates/ddl/upgrade/" + ddl + "), or check "
                     + ConfigKeys.DATABASE_DIALECT + " (now " + dialect.dialect().settingValue() + ")", e);
+        }
+    }
+
+    /**
+     * Has the store's transactions run at READ COMMITTED where the unit's run at another level
+     * (PostgreSQL), at one statement more per transaction.
+     */
+    private void checkIsolation() {
+        String statement = transactions.read("check isolation", em -> dialect.readCommitted(em, table));
+        if (statement != null) {
+            transactions.runFirst(statement);
+            System.getLogger(JpaClaimStore.class.getName()).log(System.Logger.Level.INFO, "The persistence unit's"
+                    + " transactions run above READ COMMITTED; the " + description + " sets READ COMMITTED in each of"
+                    + " its own, which its claims rely on (one statement more per transaction: a unit of its own at"
+                    + " READ COMMITTED saves it)");
         }
     }
 

@@ -110,6 +110,18 @@ final class PostgresSql extends DialectSql {
         return Dialect.POSTGRESQL;
     }
 
+    /**
+     * A unit whose transactions run at REPEATABLE READ or SERIALIZABLE (a default of the server,
+     * database or role, or the provider's isolation setting) needs one: a claim in a hierarchy
+     * would check with a snapshot taken before it waited for the namespace's lock, and pass beside
+     * the claim it waited for.
+     */
+    @Override
+    String readCommitted(EntityManager em, LockTable table) {
+        Object level = table.query(em, "SELECT current_setting('transaction_isolation')").getSingleResult();
+        return "read committed".equals(level) ? null : "SET TRANSACTION ISOLATION LEVEL READ COMMITTED";
+    }
+
     @Override
     String nextToken() {
         return "nextval('cg_fence_seq')";

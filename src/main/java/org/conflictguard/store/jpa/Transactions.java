@@ -43,6 +43,8 @@ final class Transactions {
     private final EntityManagerFactory emf;
     private final String store;
     private final CommitNotices notices;
+    /** A statement every transaction runs first (the isolation level the store needs), or null. */
+    private volatile String first;
 
     /**
      * @param store how failures name the store, e.g. "database (postgresql), namespace 'app'"
@@ -52,6 +54,11 @@ final class Transactions {
         this.emf = emf;
         this.store = store;
         this.notices = notices;
+    }
+
+    /** Has every transaction from now on run {@code statement} first, before its work. */
+    void runFirst(String statement) {
+        this.first = statement;
     }
 
     /** Runs work that always commits. */
@@ -71,6 +78,10 @@ final class Transactions {
             try {
                 notices.begin();
                 tx.begin();
+                String statement = first;
+                if (statement != null) {
+                    em.createNativeQuery(statement).executeUpdate();
+                }
                 Step<T> step = work.run(em);
                 if (step.commit()) {
                     tx.commit();
