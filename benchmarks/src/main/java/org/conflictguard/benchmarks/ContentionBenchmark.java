@@ -51,7 +51,10 @@ public class ContentionBenchmark {
     static final int UNIVERSE = 10_000;
     static final int SET = 10;
 
-    /** The full store on Redis, PostgreSQL or MariaDB, or the simplest sketch with ownership on each (a user's alternative). */
+    /**
+     * The full store on Redis, PostgreSQL or MariaDB (with {@code -rc}: on a unit whose connections
+     * run at READ COMMITTED), or the simplest sketch with ownership on each (a user's alternative).
+     */
     @Param({"redis", "redis-sketch", "postgresql", "postgresql-sketch", "mariadb", "mariadb-sketch"})
     public String store;
 
@@ -84,9 +87,12 @@ public class ContentionBenchmark {
                 sketch = new RedisSketch(client);
             }
         } else {
-            String db = store.replace("-sketch", "");
+            String db = store.replace("-sketch", "").replace("-rc", "");
             database = Databases.fresh(db).withStoreTables();
-            emf = database.unit("bench-store", Map.of("hibernate.connection.pool_size", "16"));
+            Map<String, String> unit = new java.util.HashMap<>(Databases.isolation(store.endsWith("-rc")
+                    ? "read-committed" : "default"));
+            unit.put("hibernate.connection.pool_size", "16");
+            emf = database.unit("bench-store", unit);
             claims = JpaClaimStore.create(emf, "bench-contention");
             if (store.endsWith("-sketch")) {
                 sketch = new SqlSketch(database, db.equals("mariadb"));

@@ -57,6 +57,14 @@ public class DatabaseClaimBenchmark {
     @Param({"0"})
     public int held;
 
+    /**
+     * The isolation level of the store's unit: the database's default, or READ COMMITTED set on
+     * the unit's connections ({@code hibernate.connection.isolation}), as the README recommends
+     * on MariaDB.
+     */
+    @Param({"default"})
+    public String isolation;
+
     private Databases database;
     private EntityManagerFactory emf;
     private JpaClaimStore store;
@@ -69,7 +77,7 @@ public class DatabaseClaimBenchmark {
     @Setup(Level.Trial)
     public void setUp() throws SQLException {
         database = Databases.fresh(db).withStoreTables();
-        emf = database.unit("bench-store", Map.of());
+        emf = database.unit("bench-store", Databases.isolation(isolation));
         store = JpaClaimStore.create(emf, "bench");
         if (held > 0) {
             List<Row> others = IntStream.range(0, held).mapToObj(i -> Row.of("Task", 1_000_000 + i)).sorted().toList();

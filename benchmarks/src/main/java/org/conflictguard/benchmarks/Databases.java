@@ -85,6 +85,18 @@ final class Databases {
         return DriverManager.getConnection(url, user, password);
     }
 
+    /**
+     * The unit properties for an isolation level of its connections: {@code default} (none) or
+     * {@code read-committed}.
+     */
+    static Map<String, String> isolation(String level) {
+        return switch (level) {
+            case "default" -> Map.of();
+            case "read-committed" -> Map.of("hibernate.connection.isolation", "2");
+            default -> throw new IllegalArgumentException("isolation is default or read-committed, not " + level);
+        };
+    }
+
     EntityManagerFactory unit(String name, Map<String, String> extra) {
         Map<String, String> props = new HashMap<>();
         props.put("jakarta.persistence.jdbc.url", url);
