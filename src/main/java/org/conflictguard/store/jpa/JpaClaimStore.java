@@ -375,6 +375,11 @@ public final class JpaClaimStore implements ClaimStore {
         return "JpaClaimStore[" + description + "]";
     }
 
+    /** The dialect's statements this store speaks (for tests of this package). */
+    DialectSql dialectSql() {
+        return dialect;
+    }
+
     private void checkSchema() {
         try {
             transactions.read("check", em -> {

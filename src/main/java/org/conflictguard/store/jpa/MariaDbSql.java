@@ -9,7 +9,8 @@ import org.conflictguard.spi.ClaimSpec;
 
 /**
  * MariaDB 10.6+ (10.3+ for the general claim alone). A claim and a release run at READ
- * COMMITTED: their reads see what is committed when they run, and their locks take no gaps (at
+ * COMMITTED (set first in their transactions, unless the unit's run at it already): their reads
+ * see what is committed when they run, and their locks take no gaps (at
  * MariaDB's default, REPEATABLE READ, the read of joined marks after an insert, locked,
  * deadlocked with concurrent inserts under eight threads). A claim of rows each alone, outside
  * any hierarchy, with no place in the queue of the namespace, checks and inserts all its rows in
@@ -47,10 +48,35 @@ final class MariaDbSql extends DialectSql {
 
     /** Whether the server has {@code JSON_TABLE} (10.6+); null until the first claim asks it. */
     private volatile Boolean jsonTable;
+    /**
+     * Whether the unit's transactions run at READ COMMITTED already (read when the store starts),
+     * so that claims and releases need not set it: one statement less each.
+     */
+    private volatile boolean unitReadCommitted;
+
+    /**
+     * Reads the level the unit's transactions run at ({@code tx_isolation}, or
+     * {@code transaction_isolation} on MariaDB 11.1+); claims and releases set READ COMMITTED
+     * themselves unless it is that already.
+     */
+    @Override
+    String readCommitted(EntityManager em, LockTable table) {
+        List<?> levels = table.query(em, "SELECT VARIABLE_VALUE FROM information_schema.SESSION_VARIABLES"
+                + " WHERE VARIABLE_NAME IN ('TX_ISOLATION', 'TRANSACTION_ISOLATION')").getResultList();
+        unitReadCommitted = !levels.isEmpty() && levels.stream().allMatch(l -> "READ-COMMITTED".equals(String.valueOf(l)));
+        return null;
+    }
 
     @Override
     void beginClaim(EntityManager em, LockTable table) {
-        table.query(em, "SET TRANSACTION ISOLATION LEVEL READ COMMITTED").executeUpdate();
+        if (!unitReadCommitted) {
+            table.query(em, "SET TRANSACTION ISOLATION LEVEL READ COMMITTED").executeUpdate();
+        }
+    }
+
+    /** Whether claims and releases set READ COMMITTED themselves (the unit's transactions run above it). */
+    boolean setsReadCommitted() {
+        return !unitReadCommitted;
     }
 
     /**
