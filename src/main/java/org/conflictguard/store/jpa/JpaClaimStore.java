@@ -405,8 +405,9 @@ public final class JpaClaimStore implements ClaimStore {
     }
 
     /**
-     * Has the store's transactions run at READ COMMITTED where the unit's run at another level
-     * (PostgreSQL), at one statement more per transaction.
+     * Reads the level the unit's transactions run at. On PostgreSQL, where it is not READ
+     * COMMITTED, every transaction of the store sets it first (one statement more each); MariaDB's
+     * claims and releases set it unless it is READ COMMITTED already ({@link MariaDbSql}).
      */
     private void checkIsolation() {
         String statement = transactions.read("check isolation", em -> dialect.readCommitted(em, table));
