@@ -34,9 +34,9 @@ import org.redisson.api.RedissonClient;
 /**
  * A steady stream of claims that wait for the same rows, from two nodes: one arrives every 60 ms
  * and holds the rows 50 ms (the rows are busy five sixths of the time). Every claim is granted,
- * none holds the rows beside another, and the wait stays short: p99 at most 200 ms on Redis; on
- * PostgreSQL printed, and held to 2 s (see {@link #POSTGRES_P99}). Releases are pushed to the
- * waiting claims on both. The first arrivals warm the JIT
+ * none holds the rows beside another, and the wait stays short: p99 at most 200 ms on Redis and
+ * on PostgreSQL, plus the time the machine stood still during the run (see
+ * {@link Stalls}; the stalls are printed). Releases are pushed to the waiting claims on both. The first arrivals warm the JIT
  * compiler up and are not measured (they are checked like the others). Run once per build, not per
  * persistence provider (the stores do not touch the provider's ORM here).
  */
@@ -47,25 +47,30 @@ class WaitingStreamTest {
     private static final Duration HOLD = Duration.ofMillis(50);
     private static final Duration RUN = Duration.ofSeconds(Long.getLong("conflictguard.stream.seconds", 30));
     private static final Duration WAIT_LIMIT = Duration.ofSeconds(10);
-    /** Redis: a hand-off (release, push, claim) takes about a millisecond. */
+    /**
+     * Redis: a hand-off (release, push, claim) takes about a millisecond, so a backlog drains by
+     * about 9 ms per arrival; a stall of the machine over about 250 ms would still pass 200 ms at
+     * the p99, so the stalls are added here too.
+     */
     private static final Duration REDIS_P99 = Duration.ofMillis(200);
     /**
      * PostgreSQL: a hand-off (release transaction, NOTIFY, claim transaction) takes about 5 ms, so
      * the rows are busy about 55 ms of every 60 and a backlog left by a stall of the machine drains
-     * by about 5 ms per arrival: the p99 is then about the longest stall. Four runs of five met
-     * 200 ms (p99 3 to 20 ms); one, in a full build on a 2-core machine, had 827 ms. Held here to
-     * what a stall allows; the hand-off is what must get faster.
+     * by about 5 ms per arrival: the p99 is then about as long as the stall. Four runs of five met
+     * 200 ms (p99 3 to 20 ms); one, in a full build on a 2-core machine, had 827 ms. The bound is
+     * 200 ms plus the stalls {@link Stalls} saw during the run, so a slow hand-off of the store
+     * still fails the test while a machine that stood still does not.
      */
-    private static final Duration POSTGRES_P99 = Duration.ofSeconds(2);
+    private static final Duration POSTGRES_P99 = Duration.ofMillis(200);
     /** Arrivals before the measured ones, so that the JIT compiler's first minutes are not measured. */
     private static final int WARM_UP = 50;
 
     @Test
-    void onRedisEveryClaimIsGrantedAndTheP99WaitIsAtMost200Ms() throws Exception {
+    void onRedisEveryClaimIsGrantedAndTheP99WaitIsAtMost200MsBesideTheMachinesStalls() throws Exception {
         String namespace = "stream" + Long.toHexString(System.nanoTime());
         RedissonClient otherClient = TestRedis.connect(TestRedis.address());
-        try {
-            run("Redis", REDIS_P99, RedisClaimStore.create(TestRedis.client(), namespace),
+        try (Stalls stalls = Stalls.pinging(TestRedis.address())) {
+            run("Redis", REDIS_P99, stalls, RedisClaimStore.create(TestRedis.client(), namespace),
                     RedisClaimStore.create(otherClient, namespace));
         } finally {
             otherClient.shutdown();
@@ -74,12 +79,12 @@ class WaitingStreamTest {
     }
 
     @Test
-    void onPostgresEveryClaimIsGrantedInOrderAndTheP99WaitIsPrinted() throws Exception {
+    void onPostgresEveryClaimIsGrantedInOrderAndTheP99WaitIsAtMost200MsBesideTheMachinesStalls() throws Exception {
         String namespace = "stream" + Long.toHexString(System.nanoTime());
         try (TestDatabase db = TestDatabase.create(TestDatabase.Kind.POSTGRESQL)) {
             EntityManagerFactory otherNode = db.newUnit("conflictguard-test", "ApplicationName=other-node");
-            try {
-                run("PostgreSQL", POSTGRES_P99, JpaClaimStore.create(db.emf(), namespace),
+            try (Stalls stalls = Stalls.committing(db)) {
+                run("PostgreSQL", POSTGRES_P99, stalls, JpaClaimStore.create(db.emf(), namespace),
                         JpaClaimStore.create(otherNode, namespace));
             } finally {
                 otherNode.close();
@@ -88,7 +93,11 @@ class WaitingStreamTest {
         }
     }
 
-    private static void run(String store, Duration p99, ClaimStore one, ClaimStore two) throws Exception {
+    /**
+     * @param stalls where the machine's stalls are watched; their sum is added to the bound
+     */
+    private static void run(String store, Duration p99, Stalls stalls, ClaimStore one, ClaimStore two)
+            throws Exception {
         List<Row> rows = List.of(Row.of("Task", 1), Row.of("Task", 2));
         ConcurrentLinkedQueue<Long> waits = new ConcurrentLinkedQueue<>();
         // From a release to the grant of a claim that was waiting for it: how fast a waiter hears.
@@ -112,6 +121,7 @@ class WaitingStreamTest {
                 if (n >= arrivals) {
                     return;
                 }
+
                 ConflictGuard node = n % 2 == 0 ? nodeOne : nodeTwo;
                 operations.execute(() -> {
                     try {
@@ -159,6 +169,7 @@ class WaitingStreamTest {
             one.close();
             two.close();
         }
+        long stood = stalls.stop();
         List<Long> sorted = new ArrayList<>(waits);
         Collections.sort(sorted);
         List<Long> handedOff = new ArrayList<>(handoffs);
@@ -166,14 +177,16 @@ class WaitingStreamTest {
         System.out.printf("[conflictguard-tests] Waiting stream on %s: %d claims (one every %d ms, each held %d ms,"
                 + " from two nodes, after " + WARM_UP + " not measured): wait p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms; %d waited for a release,"
                 + " granted after it p50 %.1f ms, p99 %.1f ms; %d refused after %d s, %d failed, %d granted out of"
-                + " arrival order%n", store, arrivals, ARRIVALS.toMillis(), HOLD.toMillis(), ms(sorted, 0.50),
+                + " arrival order%s%n", store, arrivals, ARRIVALS.toMillis(), HOLD.toMillis(), ms(sorted, 0.50),
                 ms(sorted, 0.90), ms(sorted, 0.99), ms(sorted, 1.0), handedOff.size(), ms(handedOff, 0.50),
-                ms(handedOff, 0.99), refused.get(), WAIT_LIMIT.toSeconds(), failed.get(), outOfOrder.get());
+                ms(handedOff, 0.99), refused.get(), WAIT_LIMIT.toSeconds(), failed.get(), outOfOrder.get(),
+                "; " + stalls);
         assertThat(together).as("claims that held the rows beside another").hasValue(0);
         assertThat(failed).as("claims that failed").hasValue(0);
         assertThat(refused).as("claims still waiting after %s", WAIT_LIMIT).hasValue(0);
         assertThat(sorted).hasSize(arrivals);
-        assertThat(ms(sorted, 0.99)).as("p99 wait in ms").isLessThanOrEqualTo(p99.toMillis());
+        assertThat(ms(sorted, 0.99)).as("p99 wait in ms (%d ms of it allowed for the machine's stalls)", stood)
+                .isLessThanOrEqualTo(p99.toMillis() + stood);
     }
 
     private static ConflictGuard guard(ClaimStore store) {
@@ -187,5 +200,140 @@ class WaitingStreamTest {
         }
         int at = (int) Math.ceil(quantile * sorted.size()) - 1;
         return sorted.get(Math.max(0, Math.min(sorted.size() - 1, at))) / 1e6;
+    }
+
+    /**
+     * Watches how long the machine stands still while the stream runs: a thread of the test's JVM
+     * makes a round trip to the store's server every 10 ms (on PostgreSQL a transaction that writes
+     * a commit record, as the store's do; on Redis a {@code PING}) and measures each round, sleep
+     * included. A round that takes {@link #STALL} longer than it should is a stall: of this JVM (a
+     * collection, no CPU), of the server or of its disk, all of which the store's hand-offs wait on
+     * too. A stall leaves a backlog of claims as long as itself that drains slowly (see
+     * {@link #POSTGRES_P99}), so the stalls are summed: an upper bound of the backlog, whatever the
+     * drain rate.
+     */
+    static final class Stalls implements AutoCloseable {
+
+        private static final long ROUND = TimeUnit.MILLISECONDS.toNanos(10);
+        private static final long STALL = TimeUnit.MILLISECONDS.toNanos(20);
+        /** Rounds not counted: the probe's own first rounds load and compile its code. */
+        private static final int WARM_UP = 5;
+
+        /** One round trip to the server. */
+        private interface Probe extends AutoCloseable {
+            void roundTrip() throws Exception;
+        }
+
+        private final Probe probe;
+        private final Thread thread;
+        private volatile boolean stopped;
+        private final AtomicLong summed = new AtomicLong();
+        private final AtomicLong longest = new AtomicLong();
+        private final AtomicInteger count = new AtomicInteger();
+        private final AtomicInteger rounds = new AtomicInteger();
+        private volatile Throwable failure;
+
+        private Stalls(Probe probe) {
+            this.probe = probe;
+            this.thread = new Thread(this::loop, "stall-watch");
+            this.thread.setDaemon(true);
+            this.thread.start();
+        }
+
+        static Stalls committing(TestDatabase db) throws java.sql.SQLException {
+            java.sql.Connection connection = java.sql.DriverManager.getConnection(db.url(), db.user(), db.password());
+            connection.setAutoCommit(false);
+            java.sql.Statement statement = connection.createStatement();
+            return new Stalls(new Probe() {
+                @Override
+                public void roundTrip() throws java.sql.SQLException {
+                    statement.execute("SELECT txid_current()");
+                    connection.commit();
+                }
+
+                @Override
+                public void close() throws java.sql.SQLException {
+                    connection.close();
+                }
+            });
+        }
+
+        static Stalls pinging(String redisAddress) throws java.io.IOException {
+            java.net.URI uri = java.net.URI.create(redisAddress);
+            java.net.Socket socket = new java.net.Socket(uri.getHost(), uri.getPort());
+            socket.setTcpNoDelay(true);
+            java.io.OutputStream out = socket.getOutputStream();
+            java.io.InputStream in = socket.getInputStream();
+            byte[] ping = "PING\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            byte[] pong = new byte[7];
+            return new Stalls(new Probe() {
+                @Override
+                public void roundTrip() throws java.io.IOException {
+                    out.write(ping);
+                    out.flush();
+                    int read = 0;
+                    while (read < pong.length) {
+                        int n = in.read(pong, read, pong.length - read);
+                        if (n < 0) {
+                            throw new java.io.EOFException("Redis closed the probe's connection");
+                        }
+                        read += n;
+                    }
+                    if (!"+PONG\r\n".equals(new String(pong, java.nio.charset.StandardCharsets.US_ASCII))) {
+                        throw new IllegalStateException("Redis answered the probe's PING with " + new String(pong,
+                                java.nio.charset.StandardCharsets.US_ASCII));
+                    }
+                }
+
+                @Override
+                public void close() throws java.io.IOException {
+                    socket.close();
+                }
+            });
+        }
+
+        /** Stops the probe; returns the summed stalls in ms. */
+        long stop() throws InterruptedException {
+            stopped = true;
+            thread.join(10_000);
+            assertThat(failure).as("the stall probe's failure").isNull();
+            assertThat(rounds.get()).as("rounds of the stall probe").isPositive();
+            return TimeUnit.NANOSECONDS.toMillis(summed.get());
+        }
+
+        private void loop() {
+            try {
+                for (int round = 0; !stopped; round++) {
+                    long start = System.nanoTime();
+                    LockSupport.parkNanos(ROUND);
+                    probe.roundTrip();
+                    long excess = System.nanoTime() - start - ROUND;
+                    if (round >= WARM_UP) {
+                        rounds.incrementAndGet();
+                        if (excess > STALL) {
+                            count.incrementAndGet();
+                            summed.addAndGet(excess);
+                            longest.accumulateAndGet(excess, Math::max);
+                        }
+                    }
+                }
+            } catch (Throwable e) {
+                failure = e;
+            }
+        }
+
+        @Override
+        public void close() throws Exception {
+            stopped = true;
+            thread.join(10_000);
+            probe.close();
+        }
+
+        @Override
+        public String toString() {
+            return String.format("the machine stood still %d times over %d ms in %d rounds of the probe"
+                    + " (%.1f ms in all, longest %.1f ms)", count.get(), STALL / 1_000_000, rounds.get(),
+                    summed.get() / 1e6, longest.get() / 1e6);
+        }
     }
 }
