@@ -135,6 +135,18 @@ public final class TestDatabase implements AutoCloseable {
         });
     }
 
+    /**
+     * A new unit (the caller closes it) on this database with {@code properties} beside the JDBC
+     * settings, e.g. a provider's connection settings.
+     */
+    public EntityManagerFactory newUnit(String name, Map<String, ?> properties) {
+        Map<String, Object> props = new HashMap<>(properties);
+        props.put("jakarta.persistence.jdbc.url", url);
+        props.put("jakarta.persistence.jdbc.user", user);
+        props.put("jakarta.persistence.jdbc.password", password);
+        return Persistence.createEntityManagerFactory(name, props);
+    }
+
     /** A new persistence unit of the test persistence.xml on this database, with JDBC URL parameters added; the caller closes it. */
     public EntityManagerFactory newUnit(String name, String urlParameters) {
         Map<String, Object> props = new HashMap<>();

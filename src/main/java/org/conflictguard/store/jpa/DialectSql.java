@@ -67,6 +67,16 @@ abstract class DialectSql {
         return null;
     }
 
+    /**
+     * Whether a transaction of the unit, like the one {@code em} is in, commits each statement by
+     * itself: the connection's autocommit left on, as when Hibernate is told that its pool hands
+     * out connections with autocommit off ({@code hibernate.connection.provider_disables_autocommit})
+     * and the pool does not. A claim of several statements would then not be all or nothing.
+     */
+    boolean commitsEachStatement(EntityManager em, LockTable table) {
+        return Boolean.TRUE.equals(table.query(em, "SELECT AUTOCOMMIT()").getSingleResult());
+    }
+
     /** Runs first in a claim's transaction (on MariaDB, a release's too), before anything else: nothing by default. */
     void beginClaim(EntityManager em, LockTable table) {
     }

@@ -79,20 +79,23 @@ public final class JpaClaimStore implements ClaimStore {
 
     /**
      * A store on this persistence unit in this namespace. Checks that the unit is
-     * RESOURCE_LOCAL and that the table and sequence exist.
+     * RESOURCE_LOCAL, that its transactions do not commit each statement by itself, and that the
+     * table and sequence exist.
      *
      * @param emf a RESOURCE_LOCAL persistence unit that reaches the {@code cg_object_lock} table
      * @param namespace 1 to 64 characters from {@code A-Z a-z 0-9 . _ -}
      * @param dialect the database's dialect, or {@link Dialect#AUTO} to detect it
      * @return the store
-     * @throws ConfigurationException if the namespace is not accepted, the unit is JTA, the
-     *     dialect cannot be detected, or the table or sequence is missing (naming the DDL file to apply)
+     * @throws ConfigurationException if the namespace is not accepted, the unit is JTA or its
+     *     transactions commit each statement by itself (autocommit left on), the dialect cannot be
+     *     detected, or the table or sequence is missing (naming the DDL file to apply)
      */
     public static JpaClaimStore create(EntityManagerFactory emf, String namespace, Dialect dialect) {
         Namespaces.check(namespace);
         checkResourceLocal(emf);
         Dialect chosen = dialect == Dialect.AUTO ? DialectDetection.detect(emf) : dialect;
         JpaClaimStore store = new JpaClaimStore(emf, namespace, DialectSql.of(chosen));
+        store.checkTransactions();
         store.checkSchema();
         store.checkIsolation();
         return store;
@@ -402,6 +405,27 @@ public final class JpaClaimStore implements ClaimStore {
                     + " up for an earlier version: META-INF-templates/ddl/upgrade/" + ddl + "), or check "
                     + ConfigKeys.DATABASE_DIALECT + " (now " + dialect.dialect().settingValue() + ")", e);
         }
+    }
+
+    /**
+     * Checks that the unit's transactions are transactions: that their statements do not each
+     * commit by themselves, which would leave a claim of several statements half written when it
+     * fails or is refused.
+     */
+    private void checkTransactions() {
+        // Refused from within the transaction: a driver may fail the commit of one that is none
+        // (PostgreSQL's does), which would hide the cause.
+        transactions.read("check transactions", em -> {
+            if (dialect.commitsEachStatement(em, table)) {
+                throw new ConfigurationException(ConfigKeys.PERSISTENCE_UNIT, "The database store's persistence"
+                        + " unit commits each statement by itself inside a transaction (its connections' autocommit"
+                        + " stays on), so a claim would not be all or nothing. Where the unit sets"
+                        + " hibernate.connection.provider_disables_autocommit to true, its pool must hand out"
+                        + " connections with autocommit off (HikariCP: autoCommit false); otherwise remove that"
+                        + " setting");
+            }
+            return null;
+        });
     }
 
     /**

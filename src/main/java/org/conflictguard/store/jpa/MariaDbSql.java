@@ -68,6 +68,11 @@ final class MariaDbSql extends DialectSql {
     }
 
     @Override
+    boolean commitsEachStatement(EntityManager em, LockTable table) {
+        return LockTable.number(table.query(em, "SELECT @@autocommit").getSingleResult()) != 0;
+    }
+
+    @Override
     void beginClaim(EntityManager em, LockTable table) {
         if (!unitReadCommitted) {
             table.query(em, "SET TRANSACTION ISOLATION LEVEL READ COMMITTED").executeUpdate();

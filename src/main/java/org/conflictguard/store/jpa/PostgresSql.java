@@ -122,6 +122,13 @@ final class PostgresSql extends DialectSql {
         return "read committed".equals(level) ? null : "SET TRANSACTION ISOLATION LEVEL READ COMMITTED";
     }
 
+    /** Two statements of one transaction see one transaction id, unless each commits by itself. */
+    @Override
+    boolean commitsEachStatement(EntityManager em, LockTable table) {
+        long first = LockTable.number(table.query(em, "SELECT txid_current()").getSingleResult());
+        return first != LockTable.number(table.query(em, "SELECT txid_current()").getSingleResult());
+    }
+
     @Override
     String nextToken() {
         return "nextval('cg_fence_seq')";

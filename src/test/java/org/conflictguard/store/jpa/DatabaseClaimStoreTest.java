@@ -1,9 +1,15 @@
 package org.conflictguard.store.jpa;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import jakarta.persistence.EntityManagerFactory;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import org.conflictguard.ConfigKeys;
+import org.conflictguard.ConfigurationException;
 import java.util.stream.IntStream;
 import org.conflictguard.Row;
 import org.conflictguard.contract.ClaimStoreContractTest;
@@ -69,6 +75,36 @@ abstract class DatabaseClaimStoreTest extends ClaimStoreContractTest {
         assertThat(outcome.leaseUntil()).as("the lease end of a claim granted at %s", outcome.since())
                 .isAfter(outcome.since().plus(lease));
         assertThat(store.release("slow-to-write", outcome.token())).isEqualTo(100_000);
+    }
+
+    /**
+     * A unit whose transactions commit each statement by itself (Hibernate told that its pool hands
+     * out connections with autocommit off, and the pool handing them out with autocommit on) is
+     * refused when the store starts, naming the unit's setting and what to do, before any claim
+     * could be half written. EclipseLink turns autocommit off in its transactions whatever it is
+     * told: there the same unit is a good one.
+     */
+    @Test
+    void aUnitWhoseTransactionsCommitEachStatementIsRefusedWhenTheStoreStarts() {
+        EntityManagerFactory unit = database().newUnit("conflictguard-test", Map.of("hibernate.connection.autocommit",
+                "true", "hibernate.connection.provider_disables_autocommit", "true"));
+        try {
+            if (unit.getClass().getName().startsWith("org.eclipse.persistence")) {
+                try (JpaClaimStore store = JpaClaimStore.create(unit, "autocommitted")) {
+                    assertThat(store.claim(new ClaimSpec("op", null, null, List.of(Row.of("Task", 1)),
+                            Duration.ofSeconds(10))).isGranted()).isTrue();
+                }
+                return;
+            }
+            assertThatThrownBy(() -> JpaClaimStore.create(unit, "autocommitted"))
+                    .isInstanceOfSatisfying(ConfigurationException.class,
+                            e -> assertThat(e.key()).as(e.getMessage()).isEqualTo(ConfigKeys.PERSISTENCE_UNIT))
+                    .hasMessageContaining("commits each statement by itself")
+                    .hasMessageContaining("hibernate.connection.provider_disables_autocommit");
+        } finally {
+            unit.close();
+            database().dropClaims("autocommitted");
+        }
     }
 
     @AfterAll
