@@ -53,7 +53,8 @@ public class ContentionBenchmark {
 
     /**
      * The full store on Redis, PostgreSQL or MariaDB (with {@code -rc}: on a unit whose connections
-     * run at READ COMMITTED), or the simplest sketch with ownership on each (a user's alternative).
+     * run at READ COMMITTED; {@code -rc-manual}: and come from HikariCP with autocommit off, see
+     * {@link Databases#pool}), or the simplest sketch with ownership on each (a user's alternative).
      */
     @Param({"redis", "redis-sketch", "postgresql", "postgresql-sketch", "mariadb", "mariadb-sketch"})
     public String store;
@@ -87,11 +88,16 @@ public class ContentionBenchmark {
                 sketch = new RedisSketch(client);
             }
         } else {
-            String db = store.replace("-sketch", "").replace("-rc", "");
+            String db = store.replace("-sketch", "").replace("-rc-manual", "").replace("-rc", "");
+            boolean manual = store.endsWith("-rc-manual");
             database = Databases.fresh(db).withStoreTables();
-            Map<String, String> unit = new java.util.HashMap<>(Databases.isolation(store.endsWith("-rc")
+            Map<String, String> unit = new java.util.HashMap<>(Databases.isolation(store.endsWith("-rc") || manual
                     ? "read-committed" : "default"));
             unit.put("hibernate.connection.pool_size", "16");
+            if (manual) {
+                unit.putAll(Databases.pool("hikari-manual"));
+                unit.put("hibernate.hikari.maximumPoolSize", "16");
+            }
             emf = database.unit("bench-store", unit);
             claims = JpaClaimStore.create(emf, "bench-contention");
             if (store.endsWith("-sketch")) {

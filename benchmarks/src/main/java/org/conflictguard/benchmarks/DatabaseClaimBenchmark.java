@@ -65,6 +65,10 @@ public class DatabaseClaimBenchmark {
     @Param({"default"})
     public String isolation;
 
+    /** The connection pool of the store's unit (see {@link Databases#pool}). */
+    @Param({"builtin"})
+    public String pool;
+
     private Databases database;
     private EntityManagerFactory emf;
     private JpaClaimStore store;
@@ -77,7 +81,9 @@ public class DatabaseClaimBenchmark {
     @Setup(Level.Trial)
     public void setUp() throws SQLException {
         database = Databases.fresh(db).withStoreTables();
-        emf = database.unit("bench-store", Databases.isolation(isolation));
+        Map<String, String> unit = new java.util.HashMap<>(Databases.isolation(isolation));
+        unit.putAll(Databases.pool(pool));
+        emf = database.unit("bench-store", unit);
         store = JpaClaimStore.create(emf, "bench");
         if (held > 0) {
             List<Row> others = IntStream.range(0, held).mapToObj(i -> Row.of("Task", 1_000_000 + i)).sorted().toList();

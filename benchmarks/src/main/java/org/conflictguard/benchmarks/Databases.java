@@ -97,8 +97,35 @@ final class Databases {
         };
     }
 
+    /**
+     * The unit properties for its connection pool: {@code builtin} (Hibernate's own, which sets
+     * autocommit on every connection it hands out and takes back), {@code hikari} (HikariCP, which
+     * leaves a connection's autocommit as it was) or {@code hikari-manual} (HikariCP handing out
+     * connections with autocommit off, and Hibernate told so: it then sets autocommit neither
+     * when a transaction begins nor when it ends).
+     */
+    static Map<String, String> pool(String pool) {
+        return switch (pool) {
+            case "builtin" -> Map.of("hibernate.connection.provider_class", BUILTIN_POOL);
+            case "hikari" -> Map.of("hibernate.connection.provider_class", "hikaricp",
+                    "hibernate.hikari.maximumPoolSize", "20");
+            case "hikari-manual" -> Map.of("hibernate.connection.provider_class", "hikaricp",
+                    "hibernate.hikari.maximumPoolSize", "20", "hibernate.connection.autocommit", "false",
+                    "hibernate.connection.provider_disables_autocommit", "true");
+            default -> throw new IllegalArgumentException("pool is builtin, hikari or hikari-manual, not " + pool);
+        };
+    }
+
+    /**
+     * Hibernate's own pool, named: with HikariCP's module on the class path Hibernate would take
+     * that one unless told otherwise.
+     */
+    static final String BUILTIN_POOL = "org.hibernate.engine.jdbc.connections.internal.DriverManagerConnectionProvider";
+
+    /** A unit on this database; Hibernate's own pool unless {@code extra} names another ({@link #pool}). */
     EntityManagerFactory unit(String name, Map<String, String> extra) {
         Map<String, String> props = new HashMap<>();
+        props.put("hibernate.connection.provider_class", BUILTIN_POOL);
         props.put("jakarta.persistence.jdbc.url", url);
         props.put("jakarta.persistence.jdbc.user", user);
         props.put("jakarta.persistence.jdbc.password", password);
