@@ -80,6 +80,11 @@ final class Deployments {
                     <class>org.conflictguard.containers.app.Project</class>
                     <class>org.conflictguard.containers.app.Task</class>
                     <exclude-unlisted-classes>true</exclude-unlisted-classes>
+                    <!-- No constraints to validate. And on WildFly a flush in the application's
+                         startup observer (Setup) waited for the server's CDI validator factory,
+                         which was starting beside it and waited for the CDI container that the
+                         observer held: the deployment deadlocked once in a build. -->
+                    <validation-mode>NONE</validation-mode>
                     <properties>
                       <property name="jakarta.persistence.schema-generation.database.action" value="drop-and-create"/>
                     </properties>
