@@ -48,20 +48,15 @@ class WaitingStreamTest {
     private static final Duration RUN = Duration.ofSeconds(Long.getLong("conflictguard.stream.seconds", 30));
     private static final Duration WAIT_LIMIT = Duration.ofSeconds(10);
     /**
-     * Redis: a hand-off (release, push, claim) takes about a millisecond, so a backlog drains by
-     * about 9 ms per arrival; a stall of the machine over about 250 ms would still pass 200 ms at
-     * the p99, so the stalls are added here too.
+     * The p99 wait on both stores, to which the stalls {@link Stalls} saw during the run are added.
+     * A hand-off takes about a millisecond on Redis (release, push, claim) and about 5 ms on
+     * PostgreSQL (release transaction, NOTIFY, claim transaction): there the rows are busy about
+     * 55 ms of every 60 and a backlog left by a stall of the machine drains by about 5 ms per
+     * arrival, so the p99 is then about as long as the stall (one full build on a 2-core machine
+     * had 827 ms; Redis, draining 9 ms per arrival, fails 200 ms after a stall of about 250 ms). A
+     * slow hand-off of the store still fails the test; a machine that stood still does not.
      */
-    private static final Duration REDIS_P99 = Duration.ofMillis(200);
-    /**
-     * PostgreSQL: a hand-off (release transaction, NOTIFY, claim transaction) takes about 5 ms, so
-     * the rows are busy about 55 ms of every 60 and a backlog left by a stall of the machine drains
-     * by about 5 ms per arrival: the p99 is then about as long as the stall. Four runs of five met
-     * 200 ms (p99 3 to 20 ms); one, in a full build on a 2-core machine, had 827 ms. The bound is
-     * 200 ms plus the stalls {@link Stalls} saw during the run, so a slow hand-off of the store
-     * still fails the test while a machine that stood still does not.
-     */
-    private static final Duration POSTGRES_P99 = Duration.ofMillis(200);
+    private static final Duration P99 = Duration.ofMillis(200);
     /** Arrivals before the measured ones, so that the JIT compiler's first minutes are not measured. */
     private static final int WARM_UP = 50;
 
@@ -70,7 +65,7 @@ class WaitingStreamTest {
         String namespace = "stream" + Long.toHexString(System.nanoTime());
         RedissonClient otherClient = TestRedis.connect(TestRedis.address());
         try (Stalls stalls = Stalls.pinging(TestRedis.address())) {
-            run("Redis", REDIS_P99, stalls, RedisClaimStore.create(TestRedis.client(), namespace),
+            run("Redis", stalls, RedisClaimStore.create(TestRedis.client(), namespace),
                     RedisClaimStore.create(otherClient, namespace));
         } finally {
             otherClient.shutdown();
@@ -84,7 +79,7 @@ class WaitingStreamTest {
         try (TestDatabase db = TestDatabase.create(TestDatabase.Kind.POSTGRESQL)) {
             EntityManagerFactory otherNode = db.newUnit("conflictguard-test", "ApplicationName=other-node");
             try (Stalls stalls = Stalls.committing(db)) {
-                run("PostgreSQL", POSTGRES_P99, stalls, JpaClaimStore.create(db.emf(), namespace),
+                run("PostgreSQL", stalls, JpaClaimStore.create(db.emf(), namespace),
                         JpaClaimStore.create(otherNode, namespace));
             } finally {
                 otherNode.close();
@@ -96,7 +91,7 @@ class WaitingStreamTest {
     /**
      * @param stalls where the machine's stalls are watched; their sum is added to the bound
      */
-    private static void run(String store, Duration p99, Stalls stalls, ClaimStore one, ClaimStore two)
+    private static void run(String store, Stalls stalls, ClaimStore one, ClaimStore two)
             throws Exception {
         List<Row> rows = List.of(Row.of("Task", 1), Row.of("Task", 2));
         ConcurrentLinkedQueue<Long> waits = new ConcurrentLinkedQueue<>();
@@ -186,7 +181,7 @@ class WaitingStreamTest {
         assertThat(refused).as("claims still waiting after %s", WAIT_LIMIT).hasValue(0);
         assertThat(sorted).hasSize(arrivals);
         assertThat(ms(sorted, 0.99)).as("p99 wait in ms (%d ms of it allowed for the machine's stalls)", stood)
-                .isLessThanOrEqualTo(p99.toMillis() + stood);
+                .isLessThanOrEqualTo(P99.toMillis() + stood);
     }
 
     private static ConflictGuard guard(ClaimStore store) {
@@ -209,7 +204,7 @@ class WaitingStreamTest {
      * included. A round that takes {@link #STALL} longer than it should is a stall: of this JVM (a
      * collection, no CPU), of the server or of its disk, all of which the store's hand-offs wait on
      * too. A stall leaves a backlog of claims as long as itself that drains slowly (see
-     * {@link #POSTGRES_P99}), so the stalls are summed: an upper bound of the backlog, whatever the
+     * {@link #P99}), so the stalls are summed: an upper bound of the backlog, whatever the
      * drain rate.
      */
     static final class Stalls implements AutoCloseable {

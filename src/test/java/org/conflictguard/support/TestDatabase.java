@@ -140,17 +140,17 @@ public final class TestDatabase implements AutoCloseable {
      * settings, e.g. a provider's connection settings.
      */
     public EntityManagerFactory newUnit(String name, Map<String, ?> properties) {
-        Map<String, Object> props = new HashMap<>(properties);
-        props.put("jakarta.persistence.jdbc.url", url);
-        props.put("jakarta.persistence.jdbc.user", user);
-        props.put("jakarta.persistence.jdbc.password", password);
-        return Persistence.createEntityManagerFactory(name, props);
+        return newUnit(name, url, properties);
     }
 
     /** A new persistence unit of the test persistence.xml on this database, with JDBC URL parameters added; the caller closes it. */
     public EntityManagerFactory newUnit(String name, String urlParameters) {
-        Map<String, Object> props = new HashMap<>();
-        props.put("jakarta.persistence.jdbc.url", url + (url.contains("?") ? "&" : "?") + urlParameters);
+        return newUnit(name, url + (url.contains("?") ? "&" : "?") + urlParameters, Map.of());
+    }
+
+    private EntityManagerFactory newUnit(String name, String jdbcUrl, Map<String, ?> properties) {
+        Map<String, Object> props = new HashMap<>(properties);
+        props.put("jakarta.persistence.jdbc.url", jdbcUrl);
         props.put("jakarta.persistence.jdbc.user", user);
         props.put("jakarta.persistence.jdbc.password", password);
         return Persistence.createEntityManagerFactory(name, props);

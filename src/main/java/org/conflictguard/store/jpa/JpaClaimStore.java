@@ -97,7 +97,6 @@ public final class JpaClaimStore implements ClaimStore {
         JpaClaimStore store = new JpaClaimStore(emf, namespace, DialectSql.of(chosen));
         store.checkTransactions();
         store.checkSchema();
-        store.checkIsolation();
         return store;
     }
 
@@ -408,14 +407,16 @@ public final class JpaClaimStore implements ClaimStore {
     }
 
     /**
-     * Checks that the unit's transactions are transactions: that their statements do not each
-     * commit by themselves, which would leave a claim of several statements half written when it
-     * fails or is refused.
+     * Checks the unit's transactions, in one transaction. They must be transactions: statements
+     * that each commit by themselves would leave a claim of several statements half written when
+     * it fails or is refused. And their isolation level is read: on PostgreSQL, where it is not READ
+     * COMMITTED, every transaction of the store sets it first (one statement more each); MariaDB's
+     * claims and releases set it unless it is READ COMMITTED already ({@link MariaDbSql}).
      */
     private void checkTransactions() {
         // Refused from within the transaction: a driver may fail the commit of one that is none
         // (PostgreSQL's does), which would hide the cause.
-        transactions.read("check transactions", em -> {
+        String statement = transactions.read("check transactions", em -> {
             if (dialect.commitsEachStatement(em, table)) {
                 throw new ConfigurationException(ConfigKeys.PERSISTENCE_UNIT, "The database store's persistence"
                         + " unit commits each statement by itself inside a transaction (its connections' autocommit"
@@ -424,17 +425,8 @@ public final class JpaClaimStore implements ClaimStore {
                         + " connections with autocommit off (HikariCP: autoCommit false); otherwise remove that"
                         + " setting");
             }
-            return null;
+            return dialect.readCommitted(em, table);
         });
-    }
-
-    /**
-     * Reads the level the unit's transactions run at. On PostgreSQL, where it is not READ
-     * COMMITTED, every transaction of the store sets it first (one statement more each); MariaDB's
-     * claims and releases set it unless it is READ COMMITTED already ({@link MariaDbSql}).
-     */
-    private void checkIsolation() {
-        String statement = transactions.read("check isolation", em -> dialect.readCommitted(em, table));
         if (statement != null) {
             transactions.runFirst(statement);
             System.getLogger(JpaClaimStore.class.getName()).log(System.Logger.Level.INFO, "The persistence unit's"
