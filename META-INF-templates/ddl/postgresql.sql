@@ -19,10 +19,14 @@ CREATE TABLE cg_object_lock (
     holder_slot  BIGINT       DEFAULT 0 NOT NULL,
     CONSTRAINT cg_object_lock_pk PRIMARY KEY (namespace, model_name, object_id, holder_slot)
 );
-CREATE INDEX cg_object_lock_operation ON cg_object_lock (namespace, operation_id);
-CREATE INDEX cg_object_lock_lease ON cg_object_lock (namespace, lease_until);
+-- No secondary index holds the namespace: a claim checks its rows by the primary key alone,
+-- whatever the table's statistics say (where they say the table is empty, as after an analysis of
+-- an empty table, any index the namespace is in looks as cheap to the planner, and a smaller one
+-- is read whole, every entry of the namespace live or dead, for each row checked).
+CREATE INDEX cg_object_lock_by_operation ON cg_object_lock (operation_id, lease_until);
+CREATE INDEX cg_object_lock_by_lease ON cg_object_lock (lease_until);
 -- Write checks on each node read which claims are kept (a claim's token) and their marks.
-CREATE INDEX cg_object_lock_token ON cg_object_lock (namespace, token);
+CREATE INDEX cg_object_lock_by_token ON cg_object_lock (token);
 -- One row per intention: a claim holds something below this row (one of its ancestors).
 CREATE TABLE cg_intent (
     namespace    VARCHAR(64)  NOT NULL,
@@ -37,8 +41,9 @@ CREATE TABLE cg_intent (
     claim_mode   CHAR(1)      DEFAULT 'X' NOT NULL,
     CONSTRAINT cg_intent_pk PRIMARY KEY (namespace, model_name, object_id, token)
 );
-CREATE INDEX cg_intent_operation ON cg_intent (namespace, operation_id, token);
-CREATE INDEX cg_intent_lease ON cg_intent (namespace, lease_until);
+-- As for cg_object_lock: no secondary index holds the namespace.
+CREATE INDEX cg_intent_by_operation ON cg_intent (operation_id, token);
+CREATE INDEX cg_intent_by_lease ON cg_intent (lease_until);
 -- One row per namespace, locked by claims that take part in a hierarchy, so that a subtree
 -- claim and a claim below it never pass each other's checks.
 CREATE TABLE cg_namespace (

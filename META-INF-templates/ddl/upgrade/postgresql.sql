@@ -1,12 +1,11 @@
 -- Upgrades a postgresql database set up with an earlier DDL of the claim store to this version: marks
 -- carry a scope (a row alone, or with its subtree), intentions have a table, claims in a hierarchy
 -- lock their namespace's row, write checks find claims by token, and marks and intentions carry
--- their claim's mode (shared rows have a row per claim, told apart by a slot in the primary key), and claims that wait
--- for their rows take places in a queue.
+-- their claim's mode (shared rows have a row per claim, told apart by a slot in the primary key),
+-- claims that wait for their rows take places in a queue, and no secondary index holds the
+-- namespace (claims check their rows by the primary key whatever the statistics say).
 -- Safe to run again. Run it with no claim live.
 ALTER TABLE cg_object_lock ADD COLUMN IF NOT EXISTS scope CHAR(1) DEFAULT 'R' NOT NULL;
--- Write checks on each node read which claims are kept (a claim's token) and their marks.
-CREATE INDEX IF NOT EXISTS cg_object_lock_token ON cg_object_lock (namespace, token);
 -- One row per intention: a claim holds something below this row (one of its ancestors).
 CREATE TABLE IF NOT EXISTS cg_intent (
     namespace    VARCHAR(64)  NOT NULL,
@@ -20,8 +19,6 @@ CREATE TABLE IF NOT EXISTS cg_intent (
     lease_until  BIGINT       NOT NULL,
     CONSTRAINT cg_intent_pk PRIMARY KEY (namespace, model_name, object_id, token)
 );
-CREATE INDEX IF NOT EXISTS cg_intent_operation ON cg_intent (namespace, operation_id, token);
-CREATE INDEX IF NOT EXISTS cg_intent_lease ON cg_intent (namespace, lease_until);
 -- One row per namespace, locked by claims that take part in a hierarchy, so that a subtree
 -- claim and a claim below it never pass each other's checks.
 CREATE TABLE IF NOT EXISTS cg_namespace (
@@ -52,3 +49,14 @@ CREATE TABLE IF NOT EXISTS cg_wait (
     CONSTRAINT cg_wait_pk PRIMARY KEY (namespace, ticket, model_name, object_id, kind)
 );
 CREATE INDEX IF NOT EXISTS cg_wait_row ON cg_wait (namespace, model_name, object_id);
+-- Secondary indexes without the namespace, in place of those that began with it.
+CREATE INDEX IF NOT EXISTS cg_object_lock_by_operation ON cg_object_lock (operation_id, lease_until);
+CREATE INDEX IF NOT EXISTS cg_object_lock_by_lease ON cg_object_lock (lease_until);
+CREATE INDEX IF NOT EXISTS cg_object_lock_by_token ON cg_object_lock (token);
+CREATE INDEX IF NOT EXISTS cg_intent_by_operation ON cg_intent (operation_id, token);
+CREATE INDEX IF NOT EXISTS cg_intent_by_lease ON cg_intent (lease_until);
+DROP INDEX IF EXISTS cg_object_lock_operation;
+DROP INDEX IF EXISTS cg_object_lock_lease;
+DROP INDEX IF EXISTS cg_object_lock_token;
+DROP INDEX IF EXISTS cg_intent_operation;
+DROP INDEX IF EXISTS cg_intent_lease;

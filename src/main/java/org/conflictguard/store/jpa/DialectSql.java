@@ -46,14 +46,9 @@ abstract class DialectSql {
      */
     abstract String lockNamespace();
 
-    /** A query for the distinct tokens of {@code cg_object_lock} in a namespace. */
+    /** A query for the distinct tokens of {@code cg_object_lock} in a namespace, its one parameter. */
     String claimTokens() {
         return "SELECT DISTINCT token FROM cg_object_lock WHERE namespace = ?";
-    }
-
-    /** The parameters of {@link #claimTokens()}. */
-    Object[] claimTokensParameters(String namespace) {
-        return new Object[] {namespace};
     }
 
     /**
@@ -75,6 +70,14 @@ abstract class DialectSql {
      */
     boolean commitsEachStatement(EntityManager em, LockTable table) {
         return Boolean.TRUE.equals(table.query(em, "SELECT AUTOCOMMIT()").getSingleResult());
+    }
+
+    /**
+     * Secondary indexes of {@code cg_object_lock} and {@code cg_intent} that this dialect's claims
+     * are better off without (named for a warning at startup): none by default.
+     */
+    List<String> indexesOfAnEarlierLayout(EntityManager em, LockTable table) {
+        return List.of();
     }
 
     /** Runs first in a claim's transaction (on MariaDB, a release's too), before anything else: nothing by default. */

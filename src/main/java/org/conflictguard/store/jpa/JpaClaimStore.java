@@ -278,8 +278,8 @@ public final class JpaClaimStore implements ClaimStore {
     /** One statement: the distinct tokens of {@code cg_object_lock} in this namespace (by its token index). */
     @Override
     public Optional<Set<Long>> claimTokens() {
-        List<?> tokens = transactions.read("claimTokens", em -> table.query(em, dialect.claimTokens(),
-                dialect.claimTokensParameters(table.namespace())).getResultList());
+        List<?> tokens = transactions.read("claimTokens", em -> table.query(em, dialect.claimTokens(), table.namespace())
+                .getResultList());
         Set<Long> found = new HashSet<>(tokens.size() * 2);
         tokens.forEach(t -> found.add(LockTable.number(t)));
         return Optional.of(found);
@@ -404,6 +404,19 @@ public final class JpaClaimStore implements ClaimStore {
                     + " up for an earlier version: META-INF-templates/ddl/upgrade/" + ddl + "), or check "
                     + ConfigKeys.DATABASE_DIALECT + " (now " + dialect.dialect().settingValue() + ")", e);
         }
+        List<String> slow = indexesOfAnEarlierLayout();
+        if (!slow.isEmpty()) {
+            System.getLogger(JpaClaimStore.class.getName()).log(System.Logger.Level.WARNING, "Indexes " + slow
+                    + " of the database store's tables hold the namespace (an earlier DDL, or added by hand):"
+                    + " where the table's statistics are stale, claims may read a whole namespace through them to"
+                    + " check their rows. Apply META-INF-templates/ddl/upgrade/" + dialect.dialect().settingValue()
+                    + ".sql (with no claim live) to replace them");
+        }
+    }
+
+    /** Secondary indexes of the store's tables the dialect's claims should not have beside the primary key. */
+    List<String> indexesOfAnEarlierLayout() {
+        return transactions.read("check indexes", em -> dialect.indexesOfAnEarlierLayout(em, table));
     }
 
     /**

@@ -272,7 +272,7 @@ final class LockTable {
     /**
      * The marks of the claims with these tokens, in the order asked, listed while they are at most
      * {@code maxMarks} in all; larger claims name their entities only. Claims not in the table are
-     * absent. Reads by the {@code (namespace, token)} index.
+     * absent. Reads by the token index.
      */
     List<ClaimRecord> records(EntityManager em, List<Long> tokens, int maxMarks) {
         Map<Long, Long> counts = new HashMap<>();

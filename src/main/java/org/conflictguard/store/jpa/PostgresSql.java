@@ -17,21 +17,21 @@ import org.conflictguard.spi.ClaimSpec;
  * ({@link PostgresNotifier}: never when the transaction rolls back). The insert has no
  * {@code ON CONFLICT}: its speculative insertion costs about 4 µs more per row (a third more at
  * 1,000 rows), and a claim that commits the same rows between the check and the insert makes it
- * fail with a unique-key violation, which is a lost race. How the rows are checked is left to the
- * planner: forcing a probe per row on the primary key (a lateral subquery) gained at 1,000 rows
- * and lost at 100 on a table without statistics, where PostgreSQL probed through the
- * (namespace, token) index instead.
+ * fail with a unique-key violation, which is a lost race. Each row is checked by a probe of the
+ * primary key (a lateral subquery), the only index of the table that begins with the namespace:
+ * whatever the statistics say (a fresh table, a table full of dead entries between vacuums, a
+ * large claim not analyzed yet), the planner has no scan of the namespace to prefer to N probes.
  */
 final class PostgresSql extends DialectSql {
 
     private static final String COLUMNS = LockTable.COLUMNS;
 
-    private static final String ONE_STATEMENT = "WITH head AS (SELECT nextval('cg_fence_seq') AS token, "
+    static final String ONE_STATEMENT = "WITH head AS (SELECT nextval('cg_fence_seq') AS token, "
             + "CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000 AS BIGINT) AS now),"
             + " wanted AS (SELECT w.e AS model_name, w.i AS object_id"
             + " FROM unnest(CAST(? AS text[]), CAST(? AS text[])) AS w(e, i)),"
-            + " taken AS (SELECT 1 FROM cg_object_lock l JOIN wanted w"
-            + " ON l.model_name = w.model_name AND l.object_id = w.object_id WHERE l.namespace = ?),"
+            + " taken AS (SELECT 1 FROM wanted w, LATERAL (SELECT 1 FROM cg_object_lock l WHERE l.namespace = ?"
+            + " AND l.model_name = w.model_name AND l.object_id = w.object_id LIMIT 1) l),"
             + " busy AS (SELECT COUNT(*) AS n FROM cg_object_lock l, head h"
             + " WHERE l.namespace = ? AND l.operation_id = ? AND l.lease_until > h.now),"
             + " waiting AS (SELECT COUNT(*) AS n FROM (SELECT 1 FROM cg_wait q JOIN wanted w"
@@ -60,16 +60,18 @@ final class PostgresSql extends DialectSql {
      * A claim in a hierarchy after the lock, in one statement: no row of the marks in the table (live
      * or lapsed), no live intention on a subtree root, no live subtree mark on an ancestor; then the
      * marks and the intentions are inserted. Anything found leaves the decision to the general claim.
+     * Each row is read by its key alone: whether what is found is live is decided after the read (in
+     * an aggregate), so that no lease index can serve the read.
      */
-    private static final String HIERARCHICAL = "WITH marks AS (SELECT m.e, m.i, m.s FROM unnest(CAST(? AS text[]),"
+    static final String HIERARCHICAL = "WITH marks AS (SELECT m.e, m.i, m.s FROM unnest(CAST(? AS text[]),"
             + " CAST(? AS text[]), CAST(? AS text[])) AS m(e, i, s)),"
             + " ancestors AS (SELECT a.e, a.i FROM unnest(CAST(? AS text[]), CAST(? AS text[])) AS a(e, i)),"
-            + " taken AS (SELECT 1 FROM cg_object_lock l JOIN marks m ON l.model_name = m.e AND l.object_id = m.i"
-            + " WHERE l.namespace = ?),"
-            + " below AS (SELECT 1 FROM cg_intent x JOIN marks m ON x.model_name = m.e AND x.object_id = m.i"
-            + " WHERE x.namespace = ? AND m.s = 'S' AND x.lease_until > ?),"
-            + " above AS (SELECT 1 FROM cg_object_lock l JOIN ancestors a ON l.model_name = a.e AND l.object_id = a.i"
-            + " WHERE l.namespace = ? AND l.scope = 'S' AND l.lease_until > ?),"
+            + " taken AS (SELECT 1 FROM marks m, LATERAL (SELECT 1 FROM cg_object_lock l WHERE l.namespace = ?"
+            + " AND l.model_name = m.e AND l.object_id = m.i LIMIT 1) l),"
+            + " below AS (SELECT 1 FROM marks m, LATERAL (SELECT bool_or(x.lease_until > ?) AS live FROM cg_intent x"
+            + " WHERE x.namespace = ? AND x.model_name = m.e AND x.object_id = m.i) x WHERE m.s = 'S' AND x.live),"
+            + " above AS (SELECT 1 FROM ancestors a, LATERAL (SELECT bool_or(l.scope = 'S' AND l.lease_until > ?) AS live"
+            + " FROM cg_object_lock l WHERE l.namespace = ? AND l.model_name = a.e AND l.object_id = a.i) l WHERE l.live),"
             + " free AS (SELECT NOT EXISTS (SELECT 1 FROM taken) AND NOT EXISTS (SELECT 1 FROM below)"
             + " AND NOT EXISTS (SELECT 1 FROM above) AS ok),"
             + " ins AS (INSERT INTO cg_object_lock (namespace, " + COLUMNS + ")"
@@ -81,18 +83,19 @@ final class PostgresSql extends DialectSql {
             + " SELECT (SELECT ok FROM free), (SELECT COUNT(*) FROM ins), (SELECT COUNT(*) FROM intents)";
 
     /** Deletes a claim (its marks and intentions). */
-    private static final String DELETE_CLAIM = "WITH intents AS (DELETE FROM cg_intent WHERE namespace = ?"
+    static final String DELETE_CLAIM = "WITH intents AS (DELETE FROM cg_intent WHERE namespace = ?"
             + " AND operation_id = ? AND token = ?), gone AS (DELETE FROM cg_object_lock WHERE namespace = ?"
             + " AND operation_id = ? AND token = ? RETURNING 1) SELECT COUNT(*) FROM gone";
 
     /**
      * The distinct tokens of a namespace in one step per claim, not per mark: each step finds the
-     * next larger token by the {@code (namespace, token)} index.
+     * next larger token (of any namespace: a token is one claim's, in one namespace) by the
+     * {@code (token, namespace)} index, and the namespace's are kept.
      */
-    private static final String CLAIM_TOKENS = "WITH RECURSIVE t(token) AS ((SELECT token FROM cg_object_lock"
-            + " WHERE namespace = ? ORDER BY token LIMIT 1) UNION ALL SELECT (SELECT l.token FROM cg_object_lock l"
-            + " WHERE l.namespace = ? AND l.token > t.token ORDER BY l.token LIMIT 1) FROM t WHERE t.token IS NOT NULL)"
-            + " SELECT token FROM t WHERE token IS NOT NULL";
+    static final String CLAIM_TOKENS = "WITH RECURSIVE t(token, namespace) AS ((SELECT token, namespace"
+            + " FROM cg_object_lock ORDER BY token LIMIT 1) UNION ALL SELECT n.token, n.namespace FROM t,"
+            + " LATERAL (SELECT l.token, l.namespace FROM cg_object_lock l WHERE l.token > t.token"
+            + " ORDER BY l.token LIMIT 1) n) SELECT token FROM t WHERE namespace = ?";
 
     private static final String LEAVE = "DELETE FROM cg_wait WHERE namespace = ? AND ticket = ?";
 
@@ -103,6 +106,24 @@ final class PostgresSql extends DialectSql {
             table.notifyOnCommit(PostgresFeed.left(table.namespace(), ticket));
         }
         return left;
+    }
+
+    /**
+     * Secondary indexes of the two tables that hold the namespace: with one, a probe by namespace
+     * and key has an alternative that the planner may prefer where the statistics say the table is
+     * empty, and that reads the whole namespace for each row.
+     */
+    @Override
+    List<String> indexesOfAnEarlierLayout(EntityManager em, LockTable table) {
+        List<String> names = new java.util.ArrayList<>();
+        for (Object name : table.query(em, "SELECT CAST(c.relname AS text) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid"
+                + " WHERE EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = i.indrelid"
+                + " AND a.attnum = ANY(CAST(i.indkey AS int2[])) AND a.attname = 'namespace')"
+                + " AND i.indrelid IN (to_regclass('cg_object_lock'), to_regclass('cg_intent'))"
+                + " AND NOT i.indisprimary ORDER BY c.relname").getResultList()) {
+            names.add((String) name);
+        }
+        return names;
     }
 
     @Override
@@ -160,11 +181,6 @@ final class PostgresSql extends DialectSql {
     }
 
     @Override
-    Object[] claimTokensParameters(String namespace) {
-        return new Object[] {namespace, namespace};
-    }
-
-    @Override
     void announceGranted(EntityManager em, LockTable table, long token) {
         table.notifyOnCommit(PostgresFeed.granted(table.namespace(), token));
     }
@@ -175,19 +191,10 @@ final class PostgresSql extends DialectSql {
             return claimInHierarchy(em, table, spec, ticket);
         }
         List<Row> rows = spec.rows();
-        String[] entities = new String[rows.size()];
-        String[] ids = new String[rows.size()];
-        for (int i = 0; i < rows.size(); i++) {
-            entities[i] = rows.get(i).entity();
-            ids[i] = rows.get(i).id();
-        }
         Object[] result;
         try {
-            result = (Object[]) table.query(em, ONE_STATEMENT, entities, ids, table.namespace(), table.namespace(),
-                    spec.operationId(), table.namespace(), ticket, ticket, LockTable.mode(spec), table.namespace(),
-                    spec.operationId(),
-                    LockTable.nullToEmpty(spec.label()),
-                    LockTable.nullToEmpty(spec.user()), spec.lease().toMillis(), LockTable.mode(spec)).getSingleResult();
+            result = (Object[]) table.query(em, ONE_STATEMENT, oneStatementParameters(table.namespace(), spec, ticket))
+                    .getSingleResult();
         } catch (RuntimeException e) {
             if (SqlErrors.isUniqueViolation(e)) {
                 return new ClaimAttempt.RaceLost(e);
@@ -212,17 +219,23 @@ final class PostgresSql extends DialectSql {
         return confirmed(em, table, spec, token, now);
     }
 
-    private ClaimAttempt claimInHierarchy(EntityManager em, LockTable table, ClaimSpec spec, long ticket) {
-        Object[] head = (Object[]) table.query(em, LOCKED_HEAD, "conflictguard:" + table.namespace(), table.namespace(),
-                spec.operationId(), table.namespace()).getSingleResult();
-        long token = LockTable.number(head[1]);
-        long now = LockTable.number(head[2]);
-        if (LockTable.number(head[3]) > 0) {
-            return new ClaimAttempt.Busy();
+    /** The parameters of {@link #ONE_STATEMENT} for a claim of rows each alone, with its place in the queue or 0. */
+    static Object[] oneStatementParameters(String ns, ClaimSpec spec, long ticket) {
+        List<Row> rows = spec.rows();
+        String[] entities = new String[rows.size()];
+        String[] ids = new String[rows.size()];
+        for (int i = 0; i < rows.size(); i++) {
+            entities[i] = rows.get(i).entity();
+            ids[i] = rows.get(i).id();
         }
-        if (LockTable.number(head[4]) > 0) {
-            return claimChecked(em, table, spec, token, now, ticket, true);
-        }
+        String mode = LockTable.mode(spec);
+        return new Object[] {entities, ids, ns, ns, spec.operationId(), ns, ticket, ticket, mode, ns,
+            spec.operationId(), LockTable.nullToEmpty(spec.label()), LockTable.nullToEmpty(spec.user()),
+            spec.lease().toMillis(), mode};
+    }
+
+    /** The parameters of {@link #HIERARCHICAL} for a claim in a hierarchy, with its token and now. */
+    static Object[] hierarchicalParameters(String ns, ClaimSpec spec, long token, long now) {
         List<Mark> marks = spec.marks();
         String[] markEntities = new String[marks.size()];
         String[] markIds = new String[marks.size()];
@@ -239,16 +252,31 @@ final class PostgresSql extends DialectSql {
             ancestorEntities[i] = ancestors.get(i).entity();
             ancestorIds[i] = ancestors.get(i).id();
         }
-        String ns = table.namespace();
         String label = LockTable.nullToEmpty(spec.label());
         String user = LockTable.nullToEmpty(spec.user());
         long leaseUntil = now + spec.lease().toMillis();
+        String mode = LockTable.mode(spec);
+        return new Object[] {markEntities, markIds, scopes, ancestorEntities, ancestorIds, ns, now, ns, now, ns, ns,
+            spec.operationId(), label, user, token, now, leaseUntil, mode, ns, token, spec.operationId(), label, user,
+            now, leaseUntil, mode};
+    }
+
+    private ClaimAttempt claimInHierarchy(EntityManager em, LockTable table, ClaimSpec spec, long ticket) {
+        Object[] head = (Object[]) table.query(em, LOCKED_HEAD, "conflictguard:" + table.namespace(), table.namespace(),
+                spec.operationId(), table.namespace()).getSingleResult();
+        long token = LockTable.number(head[1]);
+        long now = LockTable.number(head[2]);
+        if (LockTable.number(head[3]) > 0) {
+            return new ClaimAttempt.Busy();
+        }
+        if (LockTable.number(head[4]) > 0) {
+            return claimChecked(em, table, spec, token, now, ticket, true);
+        }
+        String ns = table.namespace();
         Object[] result;
         try {
-            result = (Object[]) table.query(em, HIERARCHICAL, markEntities, markIds, scopes, ancestorEntities,
-                    ancestorIds, ns, ns, now, ns, now, ns, spec.operationId(), label, user, token, now, leaseUntil,
-                    LockTable.mode(spec), ns, token, spec.operationId(), label, user, now, leaseUntil,
-                    LockTable.mode(spec)).getSingleResult();
+            result = (Object[]) table.query(em, HIERARCHICAL, hierarchicalParameters(ns, spec, token, now))
+                    .getSingleResult();
         } catch (RuntimeException e) {
             if (SqlErrors.isUniqueViolation(e)) {
                 return new ClaimAttempt.RaceLost(e);

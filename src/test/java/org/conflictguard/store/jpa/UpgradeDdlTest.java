@@ -21,7 +21,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * A database set up with an earlier DDL of the store (the first: one row per claimed row, no scope,
  * no intentions; the second: subtree marks, no modes) is refused at startup naming the upgrade
- * script, and works once the script ran (twice: it is safe to run again), shared claims included.
+ * script, and works once the script ran (twice: it is safe to run again), shared claims included,
+ * with no index of the earlier layout left.
  */
 class UpgradeDdlTest {
 
@@ -46,6 +47,7 @@ class UpgradeDdlTest {
             old.apply(Path.of("META-INF-templates/ddl/upgrade", name));
             old.apply(Path.of("META-INF-templates/ddl/upgrade", name));
             JpaClaimStore store = JpaClaimStore.create(old.emf(), "upgrade");
+            assertThat(store.indexesOfAnEarlierLayout()).as("indexes of an earlier layout left").isEmpty();
             ClaimOutcome tree = store.claim(new ClaimSpec("op", null, null,
                     List.of(new Mark(Row.of("Project", 1), Scope.SUBTREE)), List.of(), Duration.ofSeconds(30)));
             ClaimOutcome inside = store.claim(new ClaimSpec("other", null, null,
