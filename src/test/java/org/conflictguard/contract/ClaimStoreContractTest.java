@@ -564,6 +564,27 @@ public abstract class ClaimStoreContractTest {
     }
 
     @Test
+    void claimTokensOfANamespaceLeaveOutTheClaimsOfAnotherMadeInBetween() {
+        String otherNamespace = namespace + "t";
+        ClaimStore otherStore = newStore(otherNamespace);
+        try (otherStore) {
+            ClaimOutcome first = store.claim(spec("op-1", LEASE, Row.of("Task", 1)));
+            ClaimOutcome between = otherStore.claim(spec("op-2", LEASE, Row.of("Task", 1), Row.of("Task", 2)));
+            ClaimOutcome last = store.claim(spec("op-3", LEASE, Row.of("Task", 3)));
+            ClaimOutcome after = otherStore.claim(spec("op-4", LEASE, Row.of("Task", 4)));
+            assertThat(List.of(first, between, last, after)).allMatch(ClaimOutcome::isGranted);
+            assertThat(store.claimTokens().orElseThrow()).containsExactlyInAnyOrder(first.token(), last.token());
+            assertThat(otherStore.claimTokens().orElseThrow()).containsExactlyInAnyOrder(between.token(), after.token());
+            store.release("op-3", last.token());
+            assertThat(store.claimTokens().orElseThrow()).containsExactly(first.token());
+            store.release("op-1", first.token());
+            assertThat(store.claimTokens().orElseThrow()).isEmpty();
+        } finally {
+            dropNamespace(otherNamespace);
+        }
+    }
+
+    @Test
     void anotherNamespaceNeverSeesTheseClaimsNorCanReleaseThem() {
         String otherNamespace = namespace + "x";
         try (ConflictGuard other = ConflictGuard.builder().store(newStore(otherNamespace))

@@ -221,42 +221,37 @@ final class PostgresSql extends DialectSql {
 
     /** The parameters of {@link #ONE_STATEMENT} for a claim of rows each alone, with its place in the queue or 0. */
     static Object[] oneStatementParameters(String ns, ClaimSpec spec, long ticket) {
-        List<Row> rows = spec.rows();
-        String[] entities = new String[rows.size()];
-        String[] ids = new String[rows.size()];
-        for (int i = 0; i < rows.size(); i++) {
-            entities[i] = rows.get(i).entity();
-            ids[i] = rows.get(i).id();
-        }
+        String[][] rows = entitiesAndIds(spec.rows());
         String mode = LockTable.mode(spec);
-        return new Object[] {entities, ids, ns, ns, spec.operationId(), ns, ticket, ticket, mode, ns,
+        return new Object[] {rows[0], rows[1], ns, ns, spec.operationId(), ns, ticket, ticket, mode, ns,
             spec.operationId(), LockTable.nullToEmpty(spec.label()), LockTable.nullToEmpty(spec.user()),
             spec.lease().toMillis(), mode};
+    }
+
+    /** The entities and the ids of {@code rows}, as two arrays for {@code unnest}. */
+    private static String[][] entitiesAndIds(List<Row> rows) {
+        String[][] columns = new String[2][rows.size()];
+        for (int i = 0; i < rows.size(); i++) {
+            columns[0][i] = rows.get(i).entity();
+            columns[1][i] = rows.get(i).id();
+        }
+        return columns;
     }
 
     /** The parameters of {@link #HIERARCHICAL} for a claim in a hierarchy, with its token and now. */
     static Object[] hierarchicalParameters(String ns, ClaimSpec spec, long token, long now) {
         List<Mark> marks = spec.marks();
-        String[] markEntities = new String[marks.size()];
-        String[] markIds = new String[marks.size()];
+        String[][] marked = entitiesAndIds(marks.stream().map(Mark::row).toList());
         String[] scopes = new String[marks.size()];
         for (int i = 0; i < marks.size(); i++) {
-            markEntities[i] = marks.get(i).row().entity();
-            markIds[i] = marks.get(i).row().id();
             scopes[i] = marks.get(i).scope() == Scope.SUBTREE ? "S" : "R";
         }
-        List<Row> ancestors = spec.ancestors();
-        String[] ancestorEntities = new String[ancestors.size()];
-        String[] ancestorIds = new String[ancestors.size()];
-        for (int i = 0; i < ancestors.size(); i++) {
-            ancestorEntities[i] = ancestors.get(i).entity();
-            ancestorIds[i] = ancestors.get(i).id();
-        }
+        String[][] ancestors = entitiesAndIds(spec.ancestors());
         String label = LockTable.nullToEmpty(spec.label());
         String user = LockTable.nullToEmpty(spec.user());
         long leaseUntil = now + spec.lease().toMillis();
         String mode = LockTable.mode(spec);
-        return new Object[] {markEntities, markIds, scopes, ancestorEntities, ancestorIds, ns, now, ns, now, ns, ns,
+        return new Object[] {marked[0], marked[1], scopes, ancestors[0], ancestors[1], ns, now, ns, now, ns, ns,
             spec.operationId(), label, user, token, now, leaseUntil, mode, ns, token, spec.operationId(), label, user,
             now, leaseUntil, mode};
     }
