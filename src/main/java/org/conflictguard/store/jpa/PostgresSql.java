@@ -21,6 +21,13 @@ import org.conflictguard.spi.ClaimSpec;
  * primary key (a lateral subquery), the only index of the table that begins with the namespace:
  * whatever the statistics say (a fresh table, a table full of dead entries between vacuums, a
  * large claim not analyzed yet), the planner has no scan of the namespace to prefer to N probes.
+ * Whether an operation is busy is read as the latest lease of its marks in the namespace, the
+ * first such entry of the operation index read backwards. With the lease in the condition the
+ * planner read the lease index instead (every live mark of every claim, for a generic plan beside a
+ * large claim of another operation); with a count of the operation's marks, a generic plan that
+ * expects an operation to hold half the table scanned the table; and with the namespace compared
+ * as a column (not as the expression {@code namespace || ''}), a table never analyzed had the
+ * namespace's part of the primary key read beside the operation index.
  */
 final class PostgresSql extends DialectSql {
 
@@ -32,8 +39,8 @@ final class PostgresSql extends DialectSql {
             + " FROM unnest(CAST(? AS text[]), CAST(? AS text[])) AS w(e, i)),"
             + " taken AS (SELECT 1 FROM wanted w, LATERAL (SELECT 1 FROM cg_object_lock l WHERE l.namespace = ?"
             + " AND l.model_name = w.model_name AND l.object_id = w.object_id LIMIT 1) l),"
-            + " busy AS (SELECT COUNT(*) AS n FROM cg_object_lock l, head h"
-            + " WHERE l.namespace = ? AND l.operation_id = ? AND l.lease_until > h.now),"
+            + " busy AS (SELECT COUNT(*) AS n FROM (SELECT l.lease_until FROM cg_object_lock l WHERE l.operation_id = ?"
+            + " AND l.namespace || '' = ? ORDER BY l.lease_until DESC LIMIT 1) b, head h WHERE b.lease_until > h.now),"
             + " waiting AS (SELECT COUNT(*) AS n FROM (SELECT 1 FROM cg_wait q JOIN wanted w"
             + " ON q.model_name = w.model_name AND q.object_id = w.object_id, head h WHERE q.namespace = ?"
             + " AND q.kind <> 'I' AND q.place_until > h.now AND (CAST(? AS BIGINT) = 0 OR q.ticket < CAST(? AS BIGINT))"
@@ -52,8 +59,9 @@ final class PostgresSql extends DialectSql {
      */
     private static final String LOCKED_HEAD = "SELECT (SELECT COUNT(*) FROM pg_advisory_xact_lock(hashtext(?))),"
             + " nextval('cg_fence_seq'), CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000 AS BIGINT),"
-            + " (SELECT COUNT(*) FROM cg_object_lock WHERE namespace = ? AND operation_id = ?"
-            + " AND lease_until > CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000 AS BIGINT)),"
+            + " (SELECT COUNT(*) FROM (SELECT lease_until FROM cg_object_lock WHERE operation_id = ? AND namespace || '' = ?"
+            + " ORDER BY lease_until DESC LIMIT 1) b"
+            + " WHERE b.lease_until > CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000 AS BIGINT)),"
             + " (SELECT COUNT(*) FROM (SELECT 1 FROM cg_wait WHERE namespace = ? LIMIT 1) q)";
 
     /**
@@ -223,7 +231,7 @@ final class PostgresSql extends DialectSql {
     static Object[] oneStatementParameters(String ns, ClaimSpec spec, long ticket) {
         String[][] rows = entitiesAndIds(spec.rows());
         String mode = LockTable.mode(spec);
-        return new Object[] {rows[0], rows[1], ns, ns, spec.operationId(), ns, ticket, ticket, mode, ns,
+        return new Object[] {rows[0], rows[1], ns, spec.operationId(), ns, ns, ticket, ticket, mode, ns,
             spec.operationId(), LockTable.nullToEmpty(spec.label()), LockTable.nullToEmpty(spec.user()),
             spec.lease().toMillis(), mode};
     }
@@ -257,8 +265,8 @@ final class PostgresSql extends DialectSql {
     }
 
     private ClaimAttempt claimInHierarchy(EntityManager em, LockTable table, ClaimSpec spec, long ticket) {
-        Object[] head = (Object[]) table.query(em, LOCKED_HEAD, "conflictguard:" + table.namespace(), table.namespace(),
-                spec.operationId(), table.namespace()).getSingleResult();
+        Object[] head = (Object[]) table.query(em, LOCKED_HEAD, "conflictguard:" + table.namespace(),
+                spec.operationId(), table.namespace(), table.namespace()).getSingleResult();
         long token = LockTable.number(head[1]);
         long now = LockTable.number(head[2]);
         if (LockTable.number(head[3]) > 0) {
