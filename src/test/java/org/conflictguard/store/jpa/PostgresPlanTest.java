@@ -10,6 +10,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -89,27 +90,33 @@ class PostgresPlanTest {
     private void assertProbes(String regime) throws SQLException {
         for (int n : new int[] {10, 1_000}) {
             List<Row> rows = IntStream.range(0, n).mapToObj(i -> Row.of("Task", "claimed-" + i)).sorted().toList();
-            ClaimSpec plain = new ClaimSpec("op", "label", "user", rows, Duration.ofSeconds(30));
             List<Mark> marks = new ArrayList<>(rows.stream().map(r -> new Mark(r, Scope.ROW)).toList());
             marks.set(0, new Mark(rows.get(0), Scope.SUBTREE));
-            ClaimSpec inTree = new ClaimSpec("op", "label", "user", marks,
-                    List.of(Row.of("Project", "p-1"), Row.of("Project", "p-2")), Duration.ofSeconds(30));
             long now = System.currentTimeMillis();
             for (String mode : new String[] {"force_custom_plan", "auto"}) {
                 String what = regime + ", " + n + " rows, " + mode;
-                assertReadsByKey(what + ", rows each alone", PostgresSql.ONE_STATEMENT,
-                        PostgresSql.oneStatementParameters(namespace, plain, 0), mode);
-                assertReadsByKey(what + ", in a hierarchy", PostgresSql.HIERARCHICAL,
-                        PostgresSql.hierarchicalParameters(namespace, inTree, 1, now), mode);
+                // Each run a claim of an operation of its own, as a benchmark's or a batch's claims.
+                assertReadsByKey(what + ", rows each alone", PostgresSql.ONE_STATEMENT, run -> PostgresSql
+                        .oneStatementParameters(namespace, new ClaimSpec("op-" + run, "label", "user", rows,
+                                Duration.ofSeconds(30)), 0), mode);
+                assertReadsByKey(what + ", in a hierarchy", PostgresSql.HIERARCHICAL, run -> PostgresSql
+                        .hierarchicalParameters(namespace, new ClaimSpec("op-" + run, "label", "user", marks,
+                                List.of(Row.of("Project", "p-1"), Row.of("Project", "p-2")), Duration.ofSeconds(30)),
+                                run, now), mode);
                 assertReadsByKey(what + ", release", PostgresSql.DELETE_CLAIM,
-                        new Object[] {namespace, "op", 7L, namespace, "op", 7L}, mode);
+                        run -> new Object[] {namespace, "op-" + run, (long) run, namespace, "op-" + run, (long) run}, mode);
             }
         }
     }
 
-    /** Every read of the store's tables in the statement's plan goes through a primary key or the operation index. */
-    private void assertReadsByKey(String what, String sql, Object[] parameters, String planCacheMode)
-            throws SQLException {
+    /**
+     * Every read of the store's tables in the plan of the statement's sixth run (each run with the
+     * parameters of its number) goes through a primary key by row, the operation index by
+     * operation or the token index by token.
+     */
+    private void assertReadsByKey(String what, String sql, IntFunction<Object[]> parametersOfRun,
+            String planCacheMode) throws SQLException {
+        Object[] parameters = parametersOfRun.apply(0);
         StringBuilder prepared = new StringBuilder();
         int next = 0;
         for (char ch : sql.toCharArray()) {
@@ -119,8 +126,6 @@ class PostgresPlanTest {
         String types = java.util.Arrays.stream(parameters)
                 .map(p -> p instanceof String[] ? "text[]" : p instanceof String ? "varchar" : "bigint")
                 .collect(Collectors.joining(", "));
-        String values = java.util.Arrays.stream(parameters).map(PostgresPlanTest::literal)
-                .collect(Collectors.joining(", "));
         List<String> plan = new ArrayList<>();
         try (Statement s = connection.createStatement()) {
             s.execute("SET plan_cache_mode = " + planCacheMode);
@@ -129,6 +134,8 @@ class PostgresPlanTest {
                 // The sixth run of a prepared statement is the first that may take a generic plan.
                 for (int run = 0; run < 6; run++) {
                     plan.clear();
+                    String values = java.util.Arrays.stream(parametersOfRun.apply(run)).map(PostgresPlanTest::literal)
+                            .collect(Collectors.joining(", "));
                     try (ResultSet rs = s.executeQuery("EXPLAIN EXECUTE claim(" + values + ")")) {
                         while (rs.next()) {
                             plan.add(rs.getString(1));
@@ -171,13 +178,17 @@ class PostgresPlanTest {
     }
 
     /**
-     * Marks of one large claim of another operation, and intentions of other claims, in the
-     * namespace (ids apart from the claimed ones).
+     * Marks of one large claim of another operation and of many small ones, and intentions of other
+     * claims, in the namespace (ids apart from the claimed ones).
      */
     private void fill(String ns, int marks) throws SQLException {
         execute("INSERT INTO cg_object_lock (namespace, model_name, object_id, operation_id, label, user_name, token,"
                 + " created_at, lease_until, scope, claim_mode) SELECT '" + ns + "', 'Task', 'held-' || i, 'held',"
-                + " '', '', 1, 0, 9000000000000 + i, 'R', 'X' FROM generate_series(1, " + marks + ") i;"
+                + " '', '', 1, 0, 9000000000000, 'R', 'X' FROM generate_series(1, " + marks + ") i;"
+                + " INSERT INTO cg_object_lock (namespace, model_name, object_id, operation_id, label, user_name, token,"
+                + " created_at, lease_until, scope, claim_mode) SELECT '" + ns + "', 'Task', 'small-' || i,"
+                + " 'small-' || (i / 10), '', '', 2 + i / 10, 0, 9100000000000 + i, 'R', 'X'"
+                + " FROM generate_series(1, " + marks / 20 + ") i;"
                 + " INSERT INTO cg_intent (namespace, model_name, object_id, token, operation_id, label, user_name,"
                 + " created_at, lease_until, claim_mode) SELECT '" + ns + "', 'Project', 'held-' || i, i, 'held-' || i,"
                 + " '', '', 0, 9000000000000, 'X' FROM generate_series(1, " + marks + ") i");
