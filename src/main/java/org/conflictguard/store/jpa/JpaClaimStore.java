@@ -49,6 +49,8 @@ public final class JpaClaimStore implements ClaimStore {
     private final ReleaseWakeups wakeups;
     /** On PostgreSQL, what analyzes the table after large claims; elsewhere null. */
     private final PostgresStatistics statistics;
+    /** Secondary indexes of the store's tables that its claims are better off without, read at start. */
+    private volatile List<String> indexesOfAnEarlierLayout = List.of();
     /** On PostgreSQL, what sends notifications after commits; started with the first one. */
     private java.util.function.Consumer<List<String>> notifier;
     private boolean closed;
@@ -383,8 +385,9 @@ public final class JpaClaimStore implements ClaimStore {
     }
 
     private void checkSchema() {
+        List<String> slow;
         try {
-            transactions.read("check", em -> {
+            slow = transactions.read("check", em -> {
                 table.head(em, "");
                 table.query(em, "SELECT scope, claim_mode, holder_slot FROM cg_object_lock WHERE namespace = ?", "")
                         .setMaxResults(1).getResultList();
@@ -392,8 +395,9 @@ public final class JpaClaimStore implements ClaimStore {
                         .getResultList();
                 table.query(em, "SELECT ticket, kind, place_until FROM cg_wait WHERE namespace = ?", "")
                         .setMaxResults(1).getResultList();
-                return table.query(em, "SELECT namespace FROM cg_namespace WHERE namespace = ?", "").setMaxResults(1)
+                table.query(em, "SELECT namespace FROM cg_namespace WHERE namespace = ?", "").setMaxResults(1)
                         .getResultList();
+                return dialect.indexesOfAnEarlierLayout(em, table);
             });
         } catch (StoreException e) {
             String ddl = dialect.dialect().settingValue() + ".sql";
@@ -404,7 +408,7 @@ public final class JpaClaimStore implements ClaimStore {
                     + " up for an earlier version: META-INF-templates/ddl/upgrade/" + ddl + "), or check "
                     + ConfigKeys.DATABASE_DIALECT + " (now " + dialect.dialect().settingValue() + ")", e);
         }
-        List<String> slow = indexesOfAnEarlierLayout();
+        indexesOfAnEarlierLayout = slow;
         if (!slow.isEmpty()) {
             System.getLogger(JpaClaimStore.class.getName()).log(System.Logger.Level.WARNING, "Indexes " + slow
                     + " of the database store's tables hold the namespace (an earlier DDL, or added by hand):"
@@ -414,9 +418,12 @@ public final class JpaClaimStore implements ClaimStore {
         }
     }
 
-    /** Secondary indexes of the store's tables the dialect's claims should not have beside the primary key. */
+    /**
+     * Secondary indexes of the store's tables the dialect's claims should not have beside the
+     * primary key, as found when the store started.
+     */
     List<String> indexesOfAnEarlierLayout() {
-        return transactions.read("check indexes", em -> dialect.indexesOfAnEarlierLayout(em, table));
+        return indexesOfAnEarlierLayout;
     }
 
     /**

@@ -18,7 +18,7 @@ import org.conflictguard.spi.ClaimSpec;
  * {@code ON CONFLICT}: its speculative insertion costs about 4 µs more per row (a third more at
  * 1,000 rows), and a claim that commits the same rows between the check and the insert makes it
  * fail with a unique-key violation, which is a lost race. Each row is checked by a probe of the
- * primary key (a lateral subquery), the only index of the table that begins with the namespace:
+ * primary key (a lateral subquery), the only index of the table that holds the namespace:
  * whatever the statistics say (a fresh table, a table full of dead entries between vacuums, a
  * large claim not analyzed yet), the planner has no scan of the namespace to prefer to N probes.
  * Whether an operation is busy is read as the latest lease of its marks in the namespace, the
@@ -33,14 +33,21 @@ final class PostgresSql extends DialectSql {
 
     private static final String COLUMNS = LockTable.COLUMNS;
 
+    /**
+     * The latest lease of an operation's marks in the namespace (parameters: the operation, the
+     * namespace), by the operation index read backwards: the shape of the busy check the class
+     * comment explains.
+     */
+    private static final String LATEST_LEASE = "(SELECT lease_until FROM cg_object_lock WHERE operation_id = ?"
+            + " AND namespace || '' = ? ORDER BY lease_until DESC LIMIT 1)";
+
     static final String ONE_STATEMENT = "WITH head AS (SELECT nextval('cg_fence_seq') AS token, "
             + "CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000 AS BIGINT) AS now),"
             + " wanted AS (SELECT w.e AS model_name, w.i AS object_id"
             + " FROM unnest(CAST(? AS text[]), CAST(? AS text[])) AS w(e, i)),"
             + " taken AS (SELECT 1 FROM wanted w, LATERAL (SELECT 1 FROM cg_object_lock l WHERE l.namespace = ?"
             + " AND l.model_name = w.model_name AND l.object_id = w.object_id LIMIT 1) l),"
-            + " busy AS (SELECT COUNT(*) AS n FROM (SELECT l.lease_until FROM cg_object_lock l WHERE l.operation_id = ?"
-            + " AND l.namespace || '' = ? ORDER BY l.lease_until DESC LIMIT 1) b, head h WHERE b.lease_until > h.now),"
+            + " busy AS (SELECT COUNT(*) AS n FROM " + LATEST_LEASE + " b, head h WHERE b.lease_until > h.now),"
             + " waiting AS (SELECT COUNT(*) AS n FROM (SELECT 1 FROM cg_wait q JOIN wanted w"
             + " ON q.model_name = w.model_name AND q.object_id = w.object_id, head h WHERE q.namespace = ?"
             + " AND q.kind <> 'I' AND q.place_until > h.now AND (CAST(? AS BIGINT) = 0 OR q.ticket < CAST(? AS BIGINT))"
@@ -59,8 +66,7 @@ final class PostgresSql extends DialectSql {
      */
     private static final String LOCKED_HEAD = "SELECT (SELECT COUNT(*) FROM pg_advisory_xact_lock(hashtext(?))),"
             + " nextval('cg_fence_seq'), CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000 AS BIGINT),"
-            + " (SELECT COUNT(*) FROM (SELECT lease_until FROM cg_object_lock WHERE operation_id = ? AND namespace || '' = ?"
-            + " ORDER BY lease_until DESC LIMIT 1) b"
+            + " (SELECT COUNT(*) FROM " + LATEST_LEASE + " b"
             + " WHERE b.lease_until > CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000 AS BIGINT)),"
             + " (SELECT COUNT(*) FROM (SELECT 1 FROM cg_wait WHERE namespace = ? LIMIT 1) q)";
 
@@ -97,8 +103,8 @@ final class PostgresSql extends DialectSql {
 
     /**
      * The distinct tokens of a namespace in one step per claim, not per mark: each step finds the
-     * next larger token (of any namespace: a token is one claim's, in one namespace) by the
-     * {@code (token, namespace)} index, and the namespace's are kept.
+     * next larger token (of any namespace: a token is one claim's, in one namespace) by the token
+     * index, and the namespace's are kept.
      */
     static final String CLAIM_TOKENS = "WITH RECURSIVE t(token, namespace) AS ((SELECT token, namespace"
             + " FROM cg_object_lock ORDER BY token LIMIT 1) UNION ALL SELECT n.token, n.namespace FROM t,"

@@ -9,6 +9,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.IntFunction;
 import java.util.regex.Matcher;
@@ -28,11 +29,11 @@ import org.junit.jupiter.api.Test;
  * On PostgreSQL a claim checks each of its rows by a probe of the primary key, whatever the
  * table's statistics say: a fresh table never analyzed, a large claim not analyzed yet, a table
  * analyzed empty and full of dead entries since (churn between vacuums), and a table analyzed
- * with many marks. In each, the claim statements' plans (custom, for 10 and 1,000 rows, and
- * generic, as the driver's prepared statements may get after five runs) read {@code cg_object_lock}
- * and {@code cg_intent} only through their primary keys by row and, for the operation's busy
- * check and the release, the operation or token index: never a scan of the namespace, which would read the namespace's
- * every entry, live or dead, for each claim (or each row).
+ * with many marks. In each, the claim statements' plans (custom, for 10 and 1,000 rows, and the
+ * plan of the sixth run, the first that may be generic, as the driver's prepared statements get)
+ * read {@code cg_object_lock} and {@code cg_intent} only through their primary keys by row and,
+ * for the operation's busy check and the release, the operation or token index: never a scan of
+ * the namespace, which would read its every entry, live or dead, for each claim (or each row).
  */
 class PostgresPlanTest {
 
@@ -77,7 +78,7 @@ class PostgresPlanTest {
     }
 
     @Test
-    void anIndexThatBeginsWithTheNamespaceIsNamedAtStartup() throws SQLException {
+    void anIndexThatHoldsTheNamespaceIsNamedAtStartup() throws SQLException {
         JpaClaimStore store = JpaClaimStore.create(db.emf(), namespace);
         assertThat(store.indexesOfAnEarlierLayout()).as("indexes of the DDL template").isEmpty();
         store.close();
@@ -116,14 +117,14 @@ class PostgresPlanTest {
      */
     private void assertReadsByKey(String what, String sql, IntFunction<Object[]> parametersOfRun,
             String planCacheMode) throws SQLException {
-        Object[] parameters = parametersOfRun.apply(0);
+        Object[] parameters = parametersOfRun.apply(0); // for the count and the types
         StringBuilder prepared = new StringBuilder();
         int next = 0;
         for (char ch : sql.toCharArray()) {
             prepared.append(ch == '?' ? "$" + (++next) : String.valueOf(ch));
         }
         assertThat(next).as("parameters of the statement").isEqualTo(parameters.length);
-        String types = java.util.Arrays.stream(parameters)
+        String types = Arrays.stream(parameters)
                 .map(p -> p instanceof String[] ? "text[]" : p instanceof String ? "varchar" : "bigint")
                 .collect(Collectors.joining(", "));
         List<String> plan = new ArrayList<>();
@@ -134,7 +135,7 @@ class PostgresPlanTest {
                 // The sixth run of a prepared statement is the first that may take a generic plan.
                 for (int run = 0; run < 6; run++) {
                     plan.clear();
-                    String values = java.util.Arrays.stream(parametersOfRun.apply(run)).map(PostgresPlanTest::literal)
+                    String values = Arrays.stream(parametersOfRun.apply(run)).map(PostgresPlanTest::literal)
                             .collect(Collectors.joining(", "));
                     try (ResultSet rs = s.executeQuery("EXPLAIN EXECUTE claim(" + values + ")")) {
                         while (rs.next()) {
@@ -168,7 +169,7 @@ class PostgresPlanTest {
 
     private static String literal(Object value) {
         if (value instanceof String[] array) {
-            return "ARRAY[" + java.util.Arrays.stream(array).map(PostgresPlanTest::literal)
+            return "ARRAY[" + Arrays.stream(array).map(PostgresPlanTest::literal)
                     .collect(Collectors.joining(", ")) + "]::text[]";
         }
         if (value instanceof String text) {
